@@ -1,0 +1,1 @@
+"""Stamphub: real-time loyalty stamp cards."""

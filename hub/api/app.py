@@ -1,0 +1,25 @@
+"""The REST API as its own FastAPI app; hub.app mounts NiceGUI and Socket.IO around it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from hub.api import problems, router
+
+
+def create_api_app() -> FastAPI:
+    app = FastAPI(
+        title="Stamphub API",
+        version="1",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        description=(
+            "Issue cards, stamp them and redeem vouchers. "
+            "Authenticate with `Authorization: Bearer <api key>`. "
+            "Errors are JSON `{error, message}` with a stable `error` code."
+        ),
+    )
+    problems.install(app)
+    app.include_router(router)
+    return app

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+
+from hub.domain.billing import handle_payment_event
+from hub.payments.provider import PaymentUnavailable, configured_provider
+
+router = APIRouter(tags=["billing"])
+
+
+@router.post("/billing/webhook")
+async def payment_webhook(request: Request) -> dict:
+    """The payment provider's signed webhook (checkout completed, invoice paid / failed)."""
+    provider = configured_provider()
+    if provider is None:
+        raise PaymentUnavailable()
+    event = provider.verify_webhook(await request.body(), request.headers.get("stamphub-payment-signature", ""))
+    return {"result": await handle_payment_event(event)}

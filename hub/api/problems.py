@@ -1,0 +1,33 @@
+"""The one place where errors become HTTP responses: JSON with a stable `error` code."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from hub.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        headers = {}
+        if "retry_after" in exc.detail:
+            headers["Retry-After"] = str(exc.detail["retry_after"])
+        return JSONResponse(exc.as_dict(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [
+            {"field": ".".join(str(p) for p in err["loc"] if p != "body"), "problem": err["msg"]}
+            for err in exc.errors()
+        ]
+        return JSONResponse(
+            {"error": "invalid_input", "message": "The request body is not valid.", "fields": fields},
+            status_code=422,
+        )

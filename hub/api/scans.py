@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from hub.api.auth import api_key, require
+from hub.api.integrations import voucher_by_redeem_code
+from hub.domain.scans import scan
+from hub.domain.vouchers import redeem_voucher
+from hub.models import ApiKey
+from hub.runtime import runtime
+
+router = APIRouter(tags=["scans"])
+
+
+class ScanIn(BaseModel):
+    code: str = Field(min_length=1, max_length=200, description="A card or voucher QR payload.")
+    idempotency_key: str = Field(min_length=1, max_length=128)
+
+
+class RedeemIn(BaseModel):
+    redeem_code: str = Field(min_length=1, max_length=32)
+    idempotency_key: str | None = Field(default=None, max_length=128)
+
+
+class CardProgress(BaseModel):
+    number: int
+    stamps: int
+    stamps_required: int
+
+
+class ScanOut(BaseModel):
+    outcome: str = Field(description="stamped | reward | redeemed | rejected")
+    reason: str | None = Field(description="Why a scan was rejected: cooldown, daily_cap, already_redeemed, expired")
+    message: str
+    card: CardProgress
+    voucher: dict[str, Any] | None
+    detail: dict[str, Any]
+
+
+@router.post("/scans", response_model=ScanOut)
+async def create_scan(body: ScanIn, key: Annotated[ApiKey, Depends(api_key)]) -> dict:
+    """Stamp a card code or redeem a voucher code, exactly once per idempotency key."""
+    require(key, "stamp")
+    result = await scan(
+        key.business_id,
+        body.code,
+        secret=runtime().settings.secret_key,
+        idempotency_key=body.idempotency_key,
+        via="api",
+    )
+    return result.as_dict()
+
+
+@router.post("/redemptions", response_model=ScanOut)
+async def redeem_code(body: RedeemIn, key: Annotated[ApiKey, Depends(api_key)], request: Request) -> dict:
+    """Redeem a voucher by the short code printed under it (for POS promo-code fields)."""
+    require(key, "redeem")
+    voucher = await voucher_by_redeem_code(key, request, body.redeem_code)
+    result = await redeem_voucher(key.business_id, voucher, via="pos", idempotency_key=body.idempotency_key)
+    return result.as_dict()

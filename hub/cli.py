@@ -1,0 +1,178 @@
+"""`stamphub` command: run, serve, worker, migrate, seed-demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from hub import db
+from hub.config import settings
+
+
+def _migrate() -> list[str]:
+    return asyncio.run(db.migrate(settings().database_url))
+
+
+def _seed() -> dict:
+    from hub.domain.demo import seed_demo
+
+    async def go() -> dict:
+        await db.connect(settings().database_url)
+        try:
+            conf = settings()
+            return await seed_demo(conf.secret_key, conf.public_url)
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
+
+
+def cmd_migrate(_: argparse.Namespace) -> None:
+    applied = _migrate()
+    print(json.dumps({"applied": applied}))
+
+
+def cmd_seed_demo(_: argparse.Namespace) -> None:
+    print(json.dumps(_seed(), indent=2))
+
+
+def _embedded_redis_if_needed():
+    if settings().redis_url:
+        return None
+    from hub.embedded_redis import EmbeddedRedis
+
+    redis = EmbeddedRedis(settings().data_dir)
+    os.environ["REDIS_URL"] = redis.url
+    return redis
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    embedded = _embedded_redis_if_needed()
+    try:
+        from hub.app import build_app
+
+        app = build_app(os.environ["REDIS_URL"])
+        # Engine.IO pings every socket itself; WebSocket-level pings on top cost CPU per socket.
+        uvicorn.run(app, host=args.host, port=settings().port, log_level=args.log_level, ws_ping_interval=None)
+    finally:
+        if embedded:
+            embedded.stop()
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from rq import SimpleWorker
+
+    from hub.realtime.redis import sync_redis
+    from hub.workers.queue import default_queue
+
+    embedded = _embedded_redis_if_needed()
+    try:
+        url = os.environ["REDIS_URL"]
+        queue = default_queue(url)
+        worker = SimpleWorker([queue], connection=sync_redis(url))
+        if not args.burst:
+            from hub.workers.campaign_jobs import ensure_schedule
+
+            ensure_schedule(url)  # the minute tick: automations, scheduled campaigns, stalled sends
+        worker.work(burst=args.burst, with_scheduler=not args.burst)
+    finally:
+        if embedded:
+            embedded.stop()
+
+
+def _banner(demo: dict, embedded: bool) -> str:
+    conf = settings()
+    urls, admin = demo["urls"], demo["admin"]
+    logins = ", ".join(f"{s['login']} / {s['password']}" for s in demo["staff"])
+    database = "SQLite" if conf.database_url.startswith("sqlite") else "PostgreSQL"
+    return (
+        f"\nStamphub is running ({database}, {'embedded Redis' if embedded else 'Redis'})\n"
+        f"  Admin console: {urls['admin']}   login {admin['email']} / {admin['password']}\n"
+        f"  Staff scanner: {urls['scanner']}   logins {logins}\n"
+        f"  Kiosk:         {urls['kiosk']}\n"
+        f"  Demo card:     {urls['card']}\n"
+        f"  Join page:     {urls['join']}\n"
+        f"  API docs:      {conf.public_url}/api/docs   API key {demo['api_key']}\n"
+    )
+
+
+def cmd_cron(_: argparse.Namespace) -> None:
+    from hub.realtime.redis import sync_redis
+    from hub.workers.cron import build_scheduler
+
+    embedded = _embedded_redis_if_needed()
+    try:
+        build_scheduler(sync_redis(os.environ["REDIS_URL"]), settings().queue_name).start()
+    finally:
+        if embedded:
+            embedded.stop()
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    _migrate()
+    demo = _seed()
+    embedded = _embedded_redis_if_needed()
+    children: list[subprocess.Popen] = []
+
+    stopping: list[bool] = []
+
+    def stop(*_: object) -> None:
+        if stopping:
+            return
+        stopping.append(True)
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        if embedded:
+            embedded.stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        for command in (["serve", "--host", args.host], ["worker"], ["cron"]):
+            # Own sessions: a Ctrl-C reaches only this supervisor, which stops each child once.
+            argv = [sys.executable, "-m", "hub.cli", *command]
+            children.append(subprocess.Popen(argv, env={**os.environ}, start_new_session=True))
+        print(_banner(demo, embedded is not None), flush=True)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+    finally:
+        stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="stamphub", description="Stamphub loyalty stamp cards")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="migrate, seed the demo, start web + worker (embedded Redis if none)")
+    run.add_argument("--host", default="0.0.0.0")
+    run.set_defaults(func=cmd_run)
+    serve = sub.add_parser("serve", help="start one web process")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="start an RQ worker")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.set_defaults(func=cmd_worker)
+    sub.add_parser("cron", help="enqueue recurring jobs (one per deployment)").set_defaults(func=cmd_cron)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("seed-demo", help="create the demo business; print logins as JSON").set_defaults(func=cmd_seed_demo)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

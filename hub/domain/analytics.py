@@ -1,0 +1,171 @@
+"""Owner analytics: totals and daily series over a period, and who stamped how many.
+
+Days are UTC days. Everything is aggregated in the database (GROUP BY day), so a
+year of a busy shop is a few hundred rows, not every event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from pypika_tortoise import SqlContext
+from pypika_tortoise.terms import Function as SqlFunction
+from tortoise.expressions import Function
+from tortoise.functions import Count, Sum
+
+from hub.models import CardEvent, Location, StaffSeat, Voucher
+
+STAMP_KINDS = ("stamp", "stamp_manual", "stamp_removed")
+ACTIVITY_KINDS = ("issued", "stamp", "stamp_manual", "voucher_redeemed")
+REWARD_SOURCES = ("card_full", "lottery")
+METRICS = {
+    "cards_issued": "Cards issued",
+    "stamps": "Stamps",
+    "rewards": "Rewards earned",
+    "redeemed": "Vouchers redeemed",
+    "active_customers": "Active customers",
+}
+
+
+class _UtcDaySql(SqlFunction):
+    def __init__(self, term: Any, alias: str | None = None) -> None:
+        super().__init__("DATE", term, alias=alias)
+
+    def get_function_sql(self, ctx: SqlContext) -> str:
+        arg = self.get_arg_sql(self.args[0], ctx)
+        if ctx.dialect.value == "postgresql":
+            return f"DATE(TIMEZONE('UTC', {arg}))"
+        return f"DATE({arg})"  # SQLite stores ISO text in UTC
+
+
+class UtcDay(Function):
+    database_func = _UtcDaySql
+
+
+@dataclass
+class StaffRow:
+    location: str
+    seat: str
+    stamps: int
+    redeemed: int
+    revoked: bool = False
+
+
+@dataclass
+class Overview:
+    start: date
+    end: date  # inclusive
+    days: list[date]
+    totals: dict[str, int]
+    series: dict[str, list[int]]
+    staff: list[StaffRow]
+
+
+def period(days: int, today: date | None = None) -> tuple[date, date]:
+    """The last `days` days up to and including today (UTC)."""
+    today = today or datetime.now(UTC).date()
+    return today - timedelta(days=days - 1), today
+
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    since = datetime.combine(start, time.min, tzinfo=UTC)
+    return since, datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+async def overview(business_id: int, start: date, end: date) -> Overview:
+    since, until = _bounds(start, end)
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    index = {day: i for i, day in enumerate(days)}
+    series = {key: [0] * len(days) for key in METRICS}
+    events = CardEvent.filter(business_id=business_id, created_at__gte=since, created_at__lt=until)
+
+    by_kind = await (
+        events.annotate(day=UtcDay("created_at"), n=Count("id"), total=Sum("delta"))
+        .group_by("day", "kind")
+        .values("day", "kind", "n", "total")
+    )
+    for row in by_kind:
+        i = index.get(_as_date(row["day"]))
+        if i is None:
+            continue
+        if row["kind"] == "issued":
+            series["cards_issued"][i] += row["n"]
+        elif row["kind"] in STAMP_KINDS:
+            series["stamps"][i] += int(row["total"] or 0)
+        elif row["kind"] == "voucher_redeemed":
+            series["redeemed"][i] += row["n"]
+
+    rewards = await (
+        Voucher.filter(business_id=business_id, source__in=REWARD_SOURCES, created_at__gte=since, created_at__lt=until)
+        .annotate(day=UtcDay("created_at"), n=Count("id"))
+        .group_by("day")
+        .values("day", "n")
+    )
+    for row in rewards:
+        if (i := index.get(_as_date(row["day"]))) is not None:
+            series["rewards"][i] += row["n"]
+
+    active = events.filter(kind__in=ACTIVITY_KINDS)
+    per_day = await (
+        active.annotate(day=UtcDay("created_at"), n=Count("customer_id", distinct=True))
+        .group_by("day")
+        .values("day", "n")
+    )
+    for row in per_day:
+        if (i := index.get(_as_date(row["day"]))) is not None:
+            series["active_customers"][i] = row["n"]
+
+    totals = {key: sum(values) for key, values in series.items()}
+    totals["active_customers"] = (await active.annotate(n=Count("customer_id", distinct=True)).first().values("n"))[
+        "n"
+    ] or 0
+    return Overview(start, end, days, totals, series, await staff_table(business_id, since, until))
+
+
+async def staff_table(business_id: int, since: datetime, until: datetime) -> list[StaffRow]:
+    """Stamps and redemptions per location and seat; seats with nothing yet show zeros."""
+    counts = await (
+        CardEvent.filter(
+            business_id=business_id,
+            created_at__gte=since,
+            created_at__lt=until,
+            kind__in=("stamp", "voucher_redeemed"),
+        )
+        .annotate(n=Count("id"))
+        .group_by("location_id", "seat_id", "kind")
+        .values("location_id", "seat_id", "kind", "n")
+    )
+    locations = {loc.id: loc.name for loc in await Location.filter(business_id=business_id)}
+    seats = {seat.id: seat for seat in await StaffSeat.filter(business_id=business_id)}
+    table: dict[tuple[int | None, int | None], dict[str, int]] = {
+        (seat.location_id, seat.id): {"stamp": 0, "voucher_redeemed": 0} for seat in seats.values()
+    }
+    for row in counts:
+        key = (row["location_id"], row["seat_id"])
+        if key[1] in seats and key[0] is None:
+            key = (seats[key[1]].location_id, key[1])
+        table.setdefault(key, {"stamp": 0, "voucher_redeemed": 0})[row["kind"]] += row["n"]
+    rows = []
+    for (location_id, seat_id), n in table.items():
+        seat = seats.get(seat_id) if seat_id else None
+        rows.append(
+            StaffRow(
+                location=locations.get(location_id, "—") if location_id else "—",
+                seat=seat.name if seat else "API, kiosk or owner",
+                stamps=n["stamp"],
+                redeemed=n["voucher_redeemed"],
+                revoked=bool(seat and seat.revoked_at),
+            )
+        )
+    rows.sort(key=lambda r: (r.location, -r.stamps, r.seat))
+    return rows

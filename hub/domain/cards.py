@@ -1,0 +1,173 @@
+"""Issuing, reading and deleting customer cards."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from hub.domain import codes, plans
+from hub.domain.clock import utcnow
+from hub.errors import InvalidInput, NotFound
+from hub.models import Card, CardEvent, CardTemplate, Customer, Voucher, VoucherState
+from hub.realtime import outbox
+from hub.realtime.events import CardDeleted, CardIssued, CardState, CardUpdated
+
+PLATFORMS = ("web", "apple", "google")
+
+
+def card_state(card: Card, template: CardTemplate) -> CardState:
+    return {
+        "business_id": card.business_id,
+        "card_id": card.id,
+        "number": card.number,
+        "token": card.token,
+        "stamps": card.stamps,
+        "stamps_required": template.stamps_required,
+        "stamps_total": card.stamps_total,
+        "template_id": template.id,
+        "template_version": card.template_version,
+        "last_stamp_at": card.last_stamp_at.isoformat() if card.last_stamp_at else None,
+    }
+
+
+def updated_event(card: Card, template: CardTemplate) -> CardUpdated:
+    return {"type": "card.updated", "deleted": card.deleted_at is not None, **card_state(card, template)}
+
+
+async def issue_card(
+    business_id: int,
+    template_id: int,
+    name: str,
+    *,
+    email: str | None = None,
+    birthday: date | None = None,
+    marketing_consent: bool = False,
+    platform: str = "web",
+) -> Card:
+    name = (name or "").strip()
+    if not name or len(name) > 120:
+        raise InvalidInput("Please enter a name (up to 120 characters).", field="name")
+    email = (email or "").strip().lower() or None
+    if email and ("@" not in email or len(email) > 254):
+        raise InvalidInput("That email address does not look right.", field="email")
+    template = await CardTemplate.get_or_none(id=template_id, business_id=business_id)
+    if template is None:
+        raise NotFound("No such stamp card.", field="template_id")
+    for _ in range(20):  # a random number can collide; retry with a new one
+        try:
+            async with in_transaction() as conn:
+                await plans.count_operation(conn, business_id)
+                customer = await Customer.create(
+                    business_id=business_id,
+                    name=name,
+                    email=email,
+                    birthday=birthday,
+                    marketing_consent=marketing_consent,
+                    using_db=conn,
+                )
+                card = await Card.create(
+                    business_id=business_id,
+                    template_id=template.id,
+                    customer_id=customer.id,
+                    number=codes.new_card_number(),
+                    token=codes.new_card_token(),
+                    template_version=template.version,
+                    platforms=[platform],
+                    using_db=conn,
+                )
+                await CardEvent.create(
+                    business_id=business_id,
+                    card_id=card.id,
+                    customer_id=customer.id,
+                    kind="issued",
+                    detail={"platform": platform},
+                    using_db=conn,
+                )
+                issued: CardIssued = {
+                    "type": "card.issued",
+                    "customer_name": name,
+                    **card_state(card, template),
+                }
+                await outbox.record(conn, issued)
+        except IntegrityError:
+            continue
+        outbox.committed()
+        return card
+    raise RuntimeError("could not allocate a card number")
+
+
+async def get_card(business_id: int, number: int) -> Card:
+    card = await Card.get_or_none(number=number, business_id=business_id, deleted_at=None)
+    if card is None:
+        raise NotFound("No card with that number.", number=number)
+    return card
+
+
+async def get_card_by_token(token: str) -> Card | None:
+    if not token or len(token) > 32:
+        return None
+    return await Card.get_or_none(token=token, deleted_at=None)
+
+
+async def card_summary(card: Card, secret: bytes, public_url: str) -> dict[str, Any]:
+    """The card as the API and the seed print it."""
+    template = await CardTemplate.get(id=card.template_id)
+    vouchers = await Voucher.filter(card_id=card.id).order_by("-id")
+    return {
+        "number": card.number,
+        "token": card.token,
+        "code": codes.card_code(secret, card.number),
+        "page_url": f"{public_url}/c/{card.token}",
+        "stamps": card.stamps,
+        "stamps_required": template.stamps_required,
+        "vouchers": [
+            {
+                "id": v.id,
+                "title": v.title,
+                "state": v.state.value,
+                "code": codes.voucher_code(secret, v.id),
+                "redeem_code": codes.format_redeem_code(v.redeem_code),
+                "expires_at": v.expires_at.isoformat() if v.expires_at else None,
+            }
+            for v in vouchers
+        ],
+    }
+
+
+async def delete_card(business_id: int, card_id: int, *, actor: str = "admin") -> None:
+    """Soft delete: the journal keeps its rows, the card stops working everywhere."""
+    now = utcnow()
+    async with in_transaction() as conn:
+        card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None).using_db(conn)
+        if card is None:
+            raise NotFound("No such card.")
+        card.deleted_at = now
+        await card.save(update_fields=["deleted_at"], using_db=conn)
+        await (
+            Voucher.filter(card_id=card.id, state__in=[VoucherState.ISSUED, VoucherState.ACTIVE])
+            .using_db(conn)
+            .update(state=VoucherState.EXPIRED)
+        )
+        await CardEvent.create(
+            business_id=business_id,
+            card_id=card.id,
+            customer_id=card.customer_id,
+            kind="deleted",
+            stamps_after=card.stamps,
+            detail={"by": actor},
+            using_db=conn,
+        )
+        template = await CardTemplate.get(id=card.template_id).using_db(conn)
+        deleted: CardDeleted = {
+            "type": "card.deleted",
+            "business_id": business_id,
+            "card_id": card.id,
+            "number": card.number,
+            "token": card.token,
+        }
+        await outbox.record(conn, deleted)
+        await outbox.record(conn, updated_event(card, template))
+    outbox.committed()

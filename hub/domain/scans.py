@@ -1,0 +1,50 @@
+"""One entry point for everything a scanner reads: card codes stamp, voucher codes redeem."""
+
+from __future__ import annotations
+
+from hub.domain import codes
+from hub.domain.outcomes import ScanResult
+from hub.domain.stamps import add_stamp
+from hub.domain.vouchers import redeem_voucher
+from hub.errors import ForeignCard, NotFound
+from hub.models import Card, Voucher
+
+
+async def scan(
+    business_id: int,
+    raw_code: str,
+    *,
+    secret: bytes,
+    seat_id: int | None = None,
+    location_id: int | None = None,
+    idempotency_key: str | None = None,
+    via: str = "scan",
+) -> ScanResult:
+    """Stamp a card or redeem a voucher from a scanned code.
+
+    The signature is checked before any lookup; a signed code of another business is
+    refused without touching its card.
+    """
+    parsed = codes.parse_code(secret, raw_code)
+    if parsed.kind == "card":
+        card = await Card.get_or_none(number=parsed.ident)
+        if card is None or card.deleted_at is not None:
+            raise NotFound("This card no longer exists.")
+        if card.business_id != business_id:
+            raise ForeignCard()
+        return await add_stamp(
+            business_id,
+            card.id,
+            seat_id=seat_id,
+            location_id=location_id,
+            idempotency_key=idempotency_key,
+            source=via,
+        )
+    voucher = await Voucher.get_or_none(id=parsed.ident)
+    if voucher is None:
+        raise NotFound("This voucher no longer exists.")
+    if voucher.business_id != business_id:
+        raise ForeignCard("This voucher belongs to another business.")
+    return await redeem_voucher(
+        business_id, voucher, seat_id=seat_id, location_id=location_id, via=via, idempotency_key=idempotency_key
+    )

@@ -1,0 +1,181 @@
+"""Adding and removing stamps. A full card turns into a voucher and starts the next round."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from hub.domain import lottery, plans
+from hub.domain.cards import card_state, updated_event
+from hub.domain.clock import utcnow
+from hub.domain.locks import lock_card
+from hub.domain.outcomes import ScanResult
+from hub.domain.vouchers import create_voucher, default_expiry
+from hub.errors import IdempotencyReplay, InvalidInput, NotFound
+from hub.models import Card, CardEvent, CardTemplate, StaffSeat
+from hub.realtime import outbox
+from hub.realtime.events import CardStamped
+
+
+async def _replayed(business_id: int, idempotency_key: str | None) -> None:
+    if idempotency_key and await CardEvent.exists(business_id=business_id, idempotency_key=idempotency_key):
+        raise IdempotencyReplay()
+
+
+async def add_stamp(
+    business_id: int,
+    card_id: int,
+    *,
+    seat_id: int | None = None,
+    location_id: int | None = None,
+    idempotency_key: str | None = None,
+    source: str = "scan",
+    now: datetime | None = None,
+) -> ScanResult:
+    """Add one stamp, honouring the template's cooldown and daily cap.
+
+    Exactly once under concurrency: the card row is locked for the whole check-and-write,
+    and the idempotency key is unique per business.
+    """
+    now = now or utcnow()
+    await _replayed(business_id, idempotency_key)
+    seat_name = None
+    if seat_id:
+        seat = await StaffSeat.get_or_none(id=seat_id, business_id=business_id)
+        seat_name = seat.name if seat else None
+    try:
+        async with in_transaction() as conn:
+            card = await lock_card(conn, card_id)
+            if card is None or card.business_id != business_id:
+                raise NotFound("No such card.")
+            template = await CardTemplate.get(id=card.template_id).using_db(conn)
+            if template.cooldown_seconds and card.last_stamp_at:
+                wait = card.last_stamp_at + timedelta(seconds=template.cooldown_seconds) - now
+                if wait.total_seconds() > 0:
+                    return ScanResult(
+                        "rejected",
+                        card,
+                        template,
+                        reason="cooldown",
+                        detail={"retry_after": max(1, int(wait.total_seconds() + 0.999))},
+                    )
+            if template.daily_cap:
+                day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+                today = (
+                    await CardEvent.filter(
+                        business_id=business_id, customer_id=card.customer_id, kind="stamp", created_at__gte=day_start
+                    )
+                    .using_db(conn)
+                    .count()
+                )
+                if today >= template.daily_cap:
+                    cap = {"cap": template.daily_cap}
+                    return ScanResult("rejected", card, template, reason="daily_cap", detail=cap)
+
+            try:
+                await plans.count_operation(conn, business_id, now=now)
+            except plans.PlanLimitReached as exc:
+                return ScanResult("rejected", card, template, reason="plan_limit", detail=exc.detail)
+            card.stamps += 1
+            card.stamps_total += 1
+            card.last_stamp_at = now
+            full = card.stamps >= template.stamps_required
+            await CardEvent.create(
+                business_id=business_id,
+                card_id=card.id,
+                customer_id=card.customer_id,
+                kind="stamp",
+                delta=1,
+                stamps_after=card.stamps,
+                seat_id=seat_id,
+                location_id=location_id,
+                idempotency_key=idempotency_key,
+                detail={"source": source},
+                using_db=conn,
+            )
+            voucher = None
+            if full:
+                card.stamps = 0
+                card.rounds_completed += 1
+                if template.reward_type == "lottery":
+                    voucher = await lottery.draw_for_full_card(
+                        conn, card, template, now=now, seat_id=seat_id, location_id=location_id
+                    )
+                else:
+                    voucher = await create_voucher(
+                        conn,
+                        card,
+                        title=template.reward_title,
+                        source="card_full",
+                        expires_at=default_expiry(template, now),
+                        seat_id=seat_id,
+                        location_id=location_id,
+                    )
+            await card.save(
+                update_fields=["stamps", "stamps_total", "last_stamp_at", "rounds_completed"], using_db=conn
+            )
+            stamped: CardStamped = {
+                "type": "card.stamped",
+                "delta": 1,
+                "reward": full,
+                "seat_id": seat_id,
+                "seat_name": seat_name,
+                "location_id": location_id,
+                **card_state(card, template),
+            }
+            await outbox.record(conn, stamped)
+            await outbox.record(conn, updated_event(card, template))
+    except IntegrityError as exc:  # a concurrent request carried the same idempotency key
+        raise IdempotencyReplay() from exc
+    outbox.committed()
+    return ScanResult("reward" if full else "stamped", card, template, voucher=voucher)
+
+
+async def adjust_stamps(business_id: int, card_id: int, delta: int, *, note: str = "", actor: str = "admin") -> Card:
+    """An owner's manual correction; no cooldown, never below zero, a full card still rewards."""
+    if delta == 0 or abs(delta) > 100:
+        raise InvalidInput("Add or remove between 1 and 100 stamps.", field="delta")
+    now = utcnow()
+    async with in_transaction() as conn:
+        card = await lock_card(conn, card_id)
+        if card is None or card.business_id != business_id:
+            raise NotFound("No such card.")
+        template = await CardTemplate.get(id=card.template_id).using_db(conn)
+        if delta < 0 and card.stamps + delta < 0:
+            raise InvalidInput(f"The card has only {card.stamps} stamps.", field="delta")
+        card.stamps += delta
+        card.stamps_total += delta
+        if delta > 0:
+            card.last_stamp_at = now
+        await CardEvent.create(
+            business_id=business_id,
+            card_id=card.id,
+            customer_id=card.customer_id,
+            kind="stamp_manual" if delta > 0 else "stamp_removed",
+            delta=delta,
+            stamps_after=card.stamps,
+            detail={"note": note, "by": actor},
+            using_db=conn,
+        )
+        while card.stamps >= template.stamps_required:
+            card.stamps -= template.stamps_required
+            card.rounds_completed += 1
+            if template.reward_type == "lottery":
+                await lottery.draw_for_full_card(conn, card, template, now=now)
+                continue
+            await create_voucher(
+                conn, card, title=template.reward_title, source="card_full", expires_at=default_expiry(template, now)
+            )
+        await card.save(update_fields=["stamps", "stamps_total", "last_stamp_at", "rounds_completed"], using_db=conn)
+        await outbox.record(conn, updated_event(card, template))
+    outbox.committed()
+    return card
+
+
+async def card_for_business(business_id: int, card_id: int) -> Card:
+    card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None)
+    if card is None:
+        raise NotFound("No such card.")
+    return card

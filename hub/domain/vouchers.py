@@ -1,0 +1,237 @@
+"""Voucher lifecycle: issued → active → redeemed | expired, enforced with conditional updates."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from hub.domain import codes, plans
+from hub.domain.cards import updated_event
+from hub.domain.clock import utcnow
+from hub.domain.outcomes import ScanResult
+from hub.errors import IdempotencyReplay, InvalidInput, NotFound
+from hub.models import Card, CardEvent, CardTemplate, Location, StaffSeat, Voucher, VoucherState
+from hub.realtime import outbox
+from hub.realtime.events import VoucherEvent
+
+LIVE = (VoucherState.ISSUED, VoucherState.ACTIVE)
+
+
+def voucher_event(
+    kind: str, voucher: Voucher, card: Card, *, seat_id: int | None = None, location_id: int | None = None
+) -> VoucherEvent:
+    return {
+        "type": kind,  # type: ignore[typeddict-item]
+        "business_id": card.business_id,
+        "card_id": card.id,
+        "number": card.number,
+        "token": card.token,
+        "voucher_id": voucher.id,
+        "title": voucher.title,
+        "state": voucher.state.value,
+        "source": voucher.source,
+        "seat_id": seat_id,
+        "location_id": location_id,
+    }
+
+
+async def create_voucher(
+    conn: BaseDBAsyncClient,
+    card: Card,
+    *,
+    title: str,
+    source: str,
+    expires_at: datetime | None,
+    note: str = "",
+    seat_id: int | None = None,
+    location_id: int | None = None,
+) -> Voucher:
+    """Create an active voucher inside the caller's transaction, with its journal row and event."""
+    voucher = await Voucher.create(
+        business_id=card.business_id,
+        card_id=card.id,
+        title=title,
+        source=source,
+        state=VoucherState.ACTIVE,
+        redeem_code=codes.new_redeem_code(),
+        expires_at=expires_at,
+        note=note,
+        using_db=conn,
+    )
+    await CardEvent.create(
+        business_id=card.business_id,
+        card_id=card.id,
+        customer_id=card.customer_id,
+        kind="voucher_issued",
+        stamps_after=card.stamps,
+        voucher_id=voucher.id,
+        seat_id=seat_id,
+        location_id=location_id,
+        detail={"title": title, "source": source, "note": note},
+        using_db=conn,
+    )
+    await outbox.record(conn, voucher_event("voucher.issued", voucher, card, seat_id=seat_id, location_id=location_id))
+    return voucher
+
+
+async def issue_manual_voucher(
+    business_id: int, card_id: int, *, title: str, expires_at: datetime | None, note: str = ""
+) -> Voucher:
+    """An owner's one-time voucher for compensation or goodwill."""
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput("Give the voucher a title.", field="title")
+    if expires_at is not None and expires_at <= utcnow():
+        raise InvalidInput("The expiry must be in the future.", field="expires_at")
+    async with in_transaction() as conn:
+        card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None).using_db(conn)
+        if card is None:
+            raise NotFound("No such card.")
+        voucher = await create_voucher(conn, card, title=title, source="manual", expires_at=expires_at, note=note)
+    outbox.committed()
+    return voucher
+
+
+async def _where(seat_id: int | None, location_id: int | None) -> str:
+    parts = []
+    if location_id and (loc := await Location.get_or_none(id=location_id)):
+        parts.append(f" at {loc.name}")
+    if seat_id and (seat := await StaffSeat.get_or_none(id=seat_id)):
+        parts.append(f" by {seat.name}")
+    return "".join(parts)
+
+
+async def redeem_voucher(
+    business_id: int,
+    voucher: Voucher,
+    *,
+    seat_id: int | None = None,
+    location_id: int | None = None,
+    via: str = "scan",
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> ScanResult:
+    """Redeem exactly once; a replay is rejected naming when and where it was redeemed."""
+    now = now or utcnow()
+    card = await Card.get(id=voucher.card_id)
+    template = await CardTemplate.get(id=card.template_id)
+    if idempotency_key and await CardEvent.exists(business_id=business_id, idempotency_key=idempotency_key):
+        raise IdempotencyReplay()
+    if card.deleted_at is not None:
+        return ScanResult("rejected", card, template, reason="card_deleted", voucher=voucher)
+    if voucher.state in LIVE and voucher.expires_at is not None and voucher.expires_at <= now:
+        await expire_vouchers(now=now, voucher_ids=[voucher.id])
+        await voucher.refresh_from_db()
+    if voucher.state == VoucherState.EXPIRED:
+        return ScanResult("rejected", card, template, reason="expired", voucher=voucher, detail=_expiry(voucher))
+    try:
+        async with in_transaction() as conn:
+            won = (
+                await Voucher.filter(id=voucher.id, state__in=LIVE)
+                .using_db(conn)
+                .update(
+                    state=VoucherState.REDEEMED,
+                    redeemed_at=now,
+                    redeemed_seat_id=seat_id,
+                    redeemed_location_id=location_id,
+                    redeemed_via=via,
+                )
+            )
+            if won:
+                await plans.count_operation(conn, business_id, now=now, enforce=False)
+                await voucher.refresh_from_db(using_db=conn)
+                await CardEvent.create(
+                    business_id=business_id,
+                    card_id=card.id,
+                    customer_id=card.customer_id,
+                    kind="voucher_redeemed",
+                    stamps_after=card.stamps,
+                    voucher_id=voucher.id,
+                    seat_id=seat_id,
+                    location_id=location_id,
+                    idempotency_key=idempotency_key,
+                    detail={"title": voucher.title, "via": via},
+                    using_db=conn,
+                )
+                await outbox.record(
+                    conn,
+                    voucher_event("voucher.redeemed", voucher, card, seat_id=seat_id, location_id=location_id),
+                )
+                await outbox.record(conn, updated_event(card, template))
+    except IntegrityError as exc:  # the same idempotency key raced in from another request
+        raise IdempotencyReplay() from exc
+    if won:
+        outbox.committed()
+        return ScanResult("redeemed", card, template, voucher=voucher)
+    await voucher.refresh_from_db()
+    return ScanResult(
+        "rejected", card, template, reason="already_redeemed", voucher=voucher, detail=await redemption_detail(voucher)
+    )
+
+
+def _expiry(voucher: Voucher) -> dict[str, Any]:
+    return {"expires_at": voucher.expires_at.strftime("%Y-%m-%d %H:%M UTC") if voucher.expires_at else "earlier"}
+
+
+async def redemption_detail(voucher: Voucher) -> dict[str, Any]:
+    when = voucher.redeemed_at.strftime("%Y-%m-%d %H:%M UTC") if voucher.redeemed_at else "earlier"
+    seat = await StaffSeat.get_or_none(id=voucher.redeemed_seat_id) if voucher.redeemed_seat_id else None
+    location = await Location.get_or_none(id=voucher.redeemed_location_id) if voucher.redeemed_location_id else None
+    return {
+        "redeemed_at": when,
+        "where": await _where(voucher.redeemed_seat_id, voucher.redeemed_location_id),
+        "redeemed_by_seat": seat.name if seat else None,
+        "redeemed_location": location.name if location else None,
+        "redeemed_via": voucher.redeemed_via,
+    }
+
+
+async def find_by_redeem_code(business_id: int, raw: str) -> Voucher:
+    code = codes.normalize_redeem_code(raw)
+    if code is None:
+        raise InvalidInput("That redeem code has a typo: check it and type it again.", field="redeem_code")
+    voucher = await Voucher.get_or_none(redeem_code=code, business_id=business_id)
+    if voucher is None:
+        raise NotFound("No voucher with that redeem code.")
+    return voucher
+
+
+async def expire_vouchers(*, now: datetime | None = None, voucher_ids: list[int] | None = None) -> int:
+    """Move live vouchers past their expiry to `expired`; returns how many."""
+    now = now or utcnow()
+    query = Voucher.filter(state__in=LIVE, expires_at__lte=now)
+    if voucher_ids is not None:
+        query = query.filter(id__in=voucher_ids)
+    count = 0
+    for voucher in await query:
+        async with in_transaction() as conn:
+            changed = (
+                await Voucher.filter(id=voucher.id, state__in=LIVE).using_db(conn).update(state=VoucherState.EXPIRED)
+            )
+            if not changed:
+                continue
+            voucher.state = VoucherState.EXPIRED
+            card = await Card.get(id=voucher.card_id).using_db(conn)
+            await CardEvent.create(
+                business_id=card.business_id,
+                card_id=card.id,
+                customer_id=card.customer_id,
+                kind="voucher_expired",
+                stamps_after=card.stamps,
+                voucher_id=voucher.id,
+                detail={"title": voucher.title},
+                using_db=conn,
+            )
+            await outbox.record(conn, voucher_event("voucher.expired", voucher, card))
+        count += 1
+    if count:
+        outbox.committed()
+    return count
+
+
+def default_expiry(template: CardTemplate, now: datetime) -> datetime | None:
+    return now + timedelta(days=template.voucher_valid_days) if template.voucher_valid_days else None

@@ -1,0 +1,86 @@
+"""Domain errors: a stable code, an HTTP status and a message a person can act on.
+
+Each transport translates these in exactly one place (problem JSON for the API,
+ConnectionRefusedError for sockets, a notification in the UI).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    code = "error"
+    status = 400
+    message = "Something went wrong."
+
+    def __init__(self, message: str | None = None, **detail: Any) -> None:
+        self.message = message or self.message
+        self.detail = detail
+        super().__init__(self.message)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"error": self.code, "message": self.message, **self.detail}
+
+
+class InvalidInput(DomainError):
+    code = "invalid_input"
+    status = 422
+    message = "The request is missing something or has a wrong value."
+
+
+class MalformedCode(DomainError):
+    code = "malformed_code"
+    status = 422
+    message = "That is not a Stamphub card or voucher code. Scan again or type the card number."
+
+
+class ForgedCode(DomainError):
+    code = "invalid_signature"
+    status = 422
+    message = "This code's signature does not match. It was mistyped or forged."
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    message = "Not found."
+
+
+class ForeignCard(DomainError):
+    code = "other_business"
+    status = 403
+    message = "This card belongs to another business."
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    status = 401
+    message = "Sign in first."
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+    message = "You are not allowed to do that."
+
+
+class RateLimited(DomainError):
+    code = "rate_limited"
+    status = 429
+    message = "Too many attempts. Wait a moment and try again."
+
+
+class IdempotencyReplay(DomainError):
+    code = "idempotency_replayed"
+    status = 409
+    message = "This idempotency key was already used; nothing was changed."
+
+
+class StaleCode(DomainError):
+    code = "stale_code"
+    status = 422
+    message = (
+        "This card code has expired: it changes every 30 seconds. "
+        "Ask the customer to show the live card page, not a screenshot."
+    )

@@ -1,0 +1,59 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Customer(Model):
+    id = fields.IntField(primary_key=True)
+    business = fields.ForeignKeyField("models.Business", related_name="customers")
+    name = fields.CharField(max_length=120)
+    email = fields.CharField(max_length=254, null=True, db_index=True)
+    birthday = fields.DateField(null=True)
+    marketing_consent = fields.BooleanField(default=False)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "customer"
+
+
+class Card(Model):
+    """A customer's issued card. `number` is for staff search; `token` opens the card page."""
+
+    id = fields.IntField(primary_key=True)
+    business = fields.ForeignKeyField("models.Business", related_name="cards")
+    template = fields.ForeignKeyField("models.CardTemplate", related_name="cards")
+    customer = fields.ForeignKeyField("models.Customer", related_name="cards")
+    number = fields.IntField(unique=True)
+    token = fields.CharField(max_length=32, unique=True)
+    template_version = fields.IntField(default=1)
+    stamps = fields.IntField(default=0)
+    stamps_total = fields.IntField(default=0)
+    rounds_completed = fields.IntField(default=0)
+    platforms = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    last_stamp_at = fields.DatetimeField(null=True)
+    deleted_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "card"
+
+
+class CardEvent(Model):
+    """The journal: one row per card operation, written in the operation's transaction."""
+
+    id = fields.BigIntField(primary_key=True)
+    business = fields.ForeignKeyField("models.Business", related_name="card_events")
+    card = fields.ForeignKeyField("models.Card", related_name="events")
+    customer_id = fields.IntField(db_index=True)
+    kind = fields.CharField(max_length=32)
+    delta = fields.IntField(default=0)
+    stamps_after = fields.IntField(default=0)
+    seat = fields.ForeignKeyField("models.StaffSeat", related_name="events", null=True)
+    location = fields.ForeignKeyField("models.Location", related_name="events", null=True)
+    voucher_id = fields.IntField(null=True)
+    idempotency_key = fields.CharField(max_length=128, null=True)
+    detail = fields.JSONField(default=dict)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "card_event"
+        unique_together = (("business", "idempotency_key"),)

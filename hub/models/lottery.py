@@ -1,0 +1,56 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class PrizePool(Model):
+    """Prizes a lottery draws from. A pool tied to a template rewards its full cards;
+    a pool without one is fired by inserts, receipt QRs and campaigns."""
+
+    id = fields.IntField(primary_key=True)
+    business = fields.ForeignKeyField("models.Business", related_name="prize_pools")
+    template = fields.ForeignKeyField("models.CardTemplate", related_name="prize_pools", null=True)
+    name = fields.CharField(max_length=120)
+    blank_weight = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "prize_pool"
+
+
+class Prize(Model):
+    """One outcome of a pool. `stock` None means unlimited; `awarded` counts wins."""
+
+    id = fields.IntField(primary_key=True)
+    pool = fields.ForeignKeyField("models.PrizePool", related_name="prizes")
+    title = fields.CharField(max_length=120)
+    weight = fields.IntField(default=1)
+    stock = fields.IntField(null=True)
+    awarded = fields.IntField(default=0)
+    valid_days = fields.IntField(null=True)
+    position = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "prize"
+
+
+class LotteryDraw(Model):
+    """A decided draw. `snapshot` is the weighted list the seed was rolled against, so anyone
+    holding the revealed seed can recompute the outcome."""
+
+    id = fields.IntField(primary_key=True)
+    business = fields.ForeignKeyField("models.Business", related_name="lottery_draws")
+    card = fields.ForeignKeyField("models.Card", related_name="lottery_draws")
+    pool = fields.ForeignKeyField("models.PrizePool", related_name="draws")
+    prize = fields.ForeignKeyField("models.Prize", related_name="draws", null=True, on_delete=fields.SET_NULL)
+    voucher_id = fields.IntField(null=True)
+    source = fields.CharField(max_length=16)
+    seed = fields.CharField(max_length=64)
+    commitment = fields.CharField(max_length=64, db_index=True)
+    roll = fields.BigIntField()
+    snapshot = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    revealed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "lottery_draw"

@@ -1,0 +1,37 @@
+"""Fixed-window rate limits in Redis. They fail open: an outage must not stop a scan."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from hub.errors import RateLimited
+
+log = logging.getLogger(__name__)
+
+
+async def hit(redis: Redis, prefix: str, key: str, *, limit: int, window: int) -> None:
+    """Count one attempt for `key`; raises RateLimited past `limit` per `window` seconds."""
+    bucket = int(time.time() // window)
+    name = f"{prefix}:rl:{key}:{bucket}"
+    try:
+        async with redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, window + 1)
+            count, _ = await pipe.execute()
+    except (RedisError, OSError) as exc:
+        log.warning("rate limit unavailable (%s); allowing", exc)
+        return
+    if count > limit:
+        raise RateLimited(retry_after=window - int(time.time()) % window)
+
+
+async def reset(redis: Redis, prefix: str, key: str, *, window: int) -> None:
+    bucket = int(time.time() // window)
+    try:
+        await redis.delete(f"{prefix}:rl:{key}:{bucket}")
+    except (RedisError, OSError):
+        pass

@@ -1,0 +1,171 @@
+"""Every event the platform emits, as plain typed dicts.
+
+An event names the rooms it goes to (`card:<token>`, `location:<id>`, `seat:<id>`,
+`business:<id>`) through `rooms()`; the card page token only ever goes to the
+card's own room.
+"""
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+
+class CardState(TypedDict):
+    business_id: int
+    card_id: int
+    number: int
+    token: str
+    stamps: int
+    stamps_required: int
+    stamps_total: int
+    template_id: int
+    template_version: int
+    last_stamp_at: str | None
+
+
+class CardUpdated(CardState):
+    type: Literal["card.updated"]
+    deleted: bool
+
+
+class CardIssued(CardState):
+    type: Literal["card.issued"]
+    customer_name: str
+
+
+class CardStamped(CardState):
+    type: Literal["card.stamped"]
+    delta: int
+    reward: bool
+    seat_id: int | None
+    seat_name: NotRequired[str | None]
+    location_id: int | None
+    customer_name: NotRequired[str]
+
+
+class VoucherEvent(TypedDict):
+    type: Literal["voucher.issued", "voucher.redeemed", "voucher.expired"]
+    business_id: int
+    card_id: int
+    number: int
+    token: str
+    voucher_id: int
+    title: str
+    state: str
+    source: str
+    seat_id: int | None
+    location_id: int | None
+
+
+class CardDeleted(TypedDict):
+    type: Literal["card.deleted"]
+    business_id: int
+    card_id: int
+    number: int
+    token: str
+
+
+Event = CardUpdated | CardIssued | CardStamped | VoucherEvent | CardDeleted
+
+EVENT_TYPES = (
+    "card.updated",
+    "card.issued",
+    "card.stamped",
+    "card.deleted",
+    "voucher.issued",
+    "voucher.redeemed",
+    "voucher.expired",
+)
+
+
+def rooms(event: dict[str, Any]) -> list[str]:
+    out = [f"business:{event['business_id']}"]
+    if event.get("token"):
+        out.append(f"card:{event['token']}")
+    if event.get("location_id"):
+        out.append(f"location:{event['location_id']}")
+    if event.get("seat_id"):
+        out.append(f"seat:{event['seat_id']}")
+    return out
+
+
+def for_room(event: dict[str, Any], room: str) -> dict[str, Any]:
+    """What a room may see: staff and owners get no card page token."""
+    if room.startswith(("business:", "location:", "seat:")):
+        return {k: v for k, v in event.items() if k != "token"}
+    return event
+
+
+# Admin console: template versions and the regeneration that pushes them to issued cards.
+class TemplatePublished(TypedDict):
+    type: Literal["template.published"]
+    business_id: int
+    template_id: int
+    version: int
+    mechanics_changed: bool
+
+
+class TemplateRegeneration(TypedDict):
+    """Progress of pushing a template version to its issued cards (`finished` on the last one)."""
+
+    type: Literal["template.regeneration"]
+    business_id: int
+    template_id: int
+    version: int
+    done: int
+    total: int
+    finished: bool
+
+
+EVENT_TYPES = (*EVENT_TYPES, "template.published", "template.regeneration")
+
+
+# Customer card page: a lottery draw, decided and stored before the page spins it.
+class LotteryDrawn(TypedDict):
+    """`commitment` is sha256 of the draw's seed; the seed itself is revealed only after the spin."""
+
+    type: Literal["lottery.drawn"]
+    business_id: int
+    card_id: int
+    number: int
+    token: str
+    draw_id: int
+    pool_id: int
+    commitment: str
+    source: str
+    won: bool
+    prize_title: str | None
+    voucher_id: int | None
+    seat_id: int | None
+    location_id: int | None
+
+
+EVENT_TYPES = (*EVENT_TYPES, "lottery.drawn")
+
+
+# Campaigns: live progress for the admin list, and a message on the customer's card page.
+class CampaignProgress(TypedDict):
+    """`channels` maps channel → {pending, sending, delivered, failed, skipped} counts."""
+
+    type: Literal["campaign.progress"]
+    business_id: int
+    campaign_id: int
+    status: str
+    total: int
+    done: int
+    channels: dict[str, dict[str, int]]
+
+
+class CardMessage(TypedDict):
+    """A campaign PUSH delivered to this card: the card page shows it as a toast."""
+
+    type: Literal["card.message"]
+    business_id: int
+    card_id: int
+    number: int
+    token: str
+    campaign_id: int
+    delivery_id: int
+    title: str
+    body: str
+
+
+EVENT_TYPES = (*EVENT_TYPES, "campaign.progress", "card.message")

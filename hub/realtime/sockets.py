@@ -1,0 +1,75 @@
+"""The Socket.IO hub at /rt/socket.io.
+
+Clients authenticate when connecting and join their rooms: a card page token joins
+`card:<token>`; an API key joins `business:<id>`. Events reach the sockets of this
+process from the bus (`ignore_queue`: every process gets each event from Redis
+already); the Redis client manager lets any process, RQ workers included, emit ad-hoc
+messages to any client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import socketio
+from redis.asyncio import Redis
+
+from hub import ratelimit
+from hub.domain.api_keys import authenticate_api_key
+from hub.domain.cards import get_card_by_token
+from hub.errors import DomainError
+from hub.realtime.bus import EventBus
+from hub.realtime.events import for_room, rooms
+
+log = logging.getLogger(__name__)
+
+SOCKETIO_PATH = "rt/socket.io"
+
+
+async def rooms_for(auth: Any) -> list[str]:
+    if not isinstance(auth, dict):
+        return []
+    if token := auth.get("card_token"):
+        card = await get_card_by_token(str(token))
+        return [f"card:{card.token}"] if card else []
+    if api_key := auth.get("api_key"):
+        try:
+            key = await authenticate_api_key(str(api_key))
+        except DomainError:
+            return []
+        return [f"business:{key.business_id}"]
+    return []
+
+
+def _client_ip(environ: dict) -> str:
+    client = (environ.get("asgi.scope") or {}).get("client") or ("unknown", 0)
+    return str(client[0])
+
+
+def create_socket_server(
+    redis_url: str, channel: str, bus: EventBus, *, redis: Redis | None = None, prefix: str = "stamphub"
+) -> socketio.AsyncServer:
+    manager = socketio.AsyncRedisManager(redis_url, channel=channel)
+    sio = socketio.AsyncServer(async_mode="asgi", client_manager=manager, cors_allowed_origins="*")
+
+    @sio.event
+    async def connect(sid: str, environ: dict, auth: Any) -> None:
+        joined = await rooms_for(auth)
+        if not joined:
+            # Only failures count, so a crowd of real watchers behind one address is never limited.
+            if redis is not None:
+                try:
+                    await ratelimit.hit(redis, prefix, f"sio-fail:{_client_ip(environ)}", limit=30, window=60)
+                except DomainError as exc:
+                    raise socketio.exceptions.ConnectionRefusedError(exc.message) from exc
+            raise socketio.exceptions.ConnectionRefusedError("unauthorized: send a card token or an API key")
+        for room in joined:
+            await sio.enter_room(sid, room)
+
+    async def forward(event: dict[str, Any]) -> None:
+        for room in rooms(event):
+            await sio.emit(event["type"], for_room(event, room), room=room, ignore_queue=True)
+
+    bus.subscribe("*", forward)
+    return sio

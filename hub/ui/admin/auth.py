@@ -1,0 +1,117 @@
+"""Owner sign-in, sign-up and sign-out."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from hub import ratelimit
+from hub.domain.businesses import authenticate_owner, sign_up
+from hub.errors import DomainError
+from hub.runtime import runtime
+from hub.ui.admin.frame import owner_session, show_error, sign_in, sign_out
+
+LOGIN_WINDOW = 900  # seconds
+LOGIN_PER_EMAIL = 5
+LOGIN_PER_IP = 30
+SIGNUP_PER_IP = 10
+
+
+def _card(title: str) -> ui.card:
+    ui.query("body").classes("bg-stone-100")
+    with ui.column().classes("w-full items-center mt-16"):
+        ui.label("Stamphub").classes("text-3xl font-bold text-[#5b3a29]")
+        card = ui.card().classes("w-96 p-6 gap-3")
+    with card:
+        ui.label(title).classes("text-xl font-bold")
+    return card
+
+
+async def login_page(request: Request) -> RedirectResponse | None:
+    if await owner_session():
+        return RedirectResponse("/admin", status_code=303)
+    ip = request.client.host if request.client else "unknown"
+    rt = runtime()
+
+    async def submit() -> None:
+        address = (email.value or "").strip().lower()[:254]
+        try:
+            prefix = rt.settings.redis_prefix
+            await ratelimit.hit(rt.redis, prefix, f"owner-login:ip:{ip}", limit=LOGIN_PER_IP, window=LOGIN_WINDOW)
+            await ratelimit.hit(
+                rt.redis, prefix, f"owner-login:email:{address}", limit=LOGIN_PER_EMAIL, window=LOGIN_WINDOW
+            )
+            owner = await authenticate_owner(address, password.value or "")
+        except DomainError as error:
+            password.value = ""
+            message.text = error.message
+            message.set_visibility(True)
+            return
+        await ratelimit.reset(rt.redis, rt.settings.redis_prefix, f"owner-login:email:{address}", window=LOGIN_WINDOW)
+        sign_in(owner)
+        ui.navigate.to("/admin")
+
+    with _card("Sign in to your back office"):
+        email = ui.input("Email").props("type=email autocomplete=username outlined").classes("w-full").mark("email")
+        password = (
+            ui.input("Password", password=True)
+            .props("autocomplete=current-password outlined")
+            .classes("w-full")
+            .mark("password")
+        )
+        password.on("keydown.enter", submit)
+        message = ui.label().classes("text-red-700 text-sm").mark("login-error")
+        message.set_visibility(False)
+        ui.button("Sign in", on_click=submit).classes("w-full").mark("sign-in")
+        with ui.row().classes("text-sm gap-1"):
+            ui.label("New here?")
+            ui.link("Create an account", "/admin/signup")
+    return None
+
+
+async def signup_page(request: Request) -> RedirectResponse | None:
+    if await owner_session():
+        return RedirectResponse("/admin", status_code=303)
+    ip = request.client.host if request.client else "unknown"
+    rt = runtime()
+
+    async def submit() -> None:
+        try:
+            await ratelimit.hit(
+                rt.redis, rt.settings.redis_prefix, f"owner-signup:ip:{ip}", limit=SIGNUP_PER_IP, window=3600
+            )
+            owner = await sign_up(business.value or "", email.value or "", password.value or "")
+        except DomainError as error:
+            show_error(error)
+            message.text = error.message
+            return
+        sign_in(owner)
+        ui.navigate.to("/admin")
+
+    with _card("Create your business account"):
+        business = ui.input("Business name").props("outlined").classes("w-full").mark("business")
+        email = ui.input("Email").props("type=email autocomplete=username outlined").classes("w-full").mark("email")
+        password = (
+            ui.input("Password (8 characters or more)", password=True)
+            .props("autocomplete=new-password outlined")
+            .classes("w-full")
+            .mark("password")
+        )
+        message = ui.label().classes("text-red-700 text-sm").mark("signup-error")
+        ui.button("Create account", on_click=submit).classes("w-full").mark("sign-up")
+        with ui.row().classes("text-sm gap-1"):
+            ui.label("Already have an account?")
+            ui.link("Sign in", "/admin/login")
+    return None
+
+
+def logout_page() -> RedirectResponse:
+    sign_out()
+    return RedirectResponse("/admin/login", status_code=303)
+
+
+def register() -> None:
+    ui.page("/admin/login", title="Sign in · Stamphub")(login_page)
+    ui.page("/admin/signup", title="Sign up · Stamphub")(signup_page)
+    ui.page("/admin/logout")(logout_page)

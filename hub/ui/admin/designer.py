@@ -1,0 +1,348 @@
+"""Stamp cards: the list of templates and the Card Designer with live preview."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import events, ui
+
+from hub.domain import templates
+from hub.errors import DomainError
+from hub.models import Card
+from hub.runtime import runtime
+from hub.ui.admin import previews, uploads
+from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login
+from hub.ui.live import subscribe
+from hub.workers import regenerate
+
+STAMP_ICONS = {
+    "local_cafe": "Coffee cup",
+    "emoji_food_beverage": "Tea",
+    "bakery_dining": "Croissant",
+    "cake": "Cake",
+    "icecream": "Ice cream",
+    "local_pizza": "Pizza",
+    "lunch_dining": "Burger",
+    "restaurant": "Cutlery",
+    "local_bar": "Cocktail",
+    "sports_bar": "Beer",
+    "content_cut": "Scissors",
+    "spa": "Spa",
+    "pets": "Paw",
+    "local_florist": "Flower",
+    "star": "Star",
+    "favorite": "Heart",
+}
+
+
+async def templates_page() -> RedirectResponse | None:
+    session = await owner_session()
+    if session is None:
+        return to_login()
+
+    async def create() -> None:
+        try:
+            template = await templates.create_template(session.business_id, (name.value or "").strip() or "Stamp card")
+        except DomainError as error:
+            show_error(error)
+            return
+        ui.navigate.to(f"/admin/templates/{template.id}")
+
+    with frame(session, "Stamp cards"):
+        with ui.row().classes("items-end gap-2"):
+            name = ui.input("New stamp card", placeholder="e.g. Coffee card").props("outlined dense").mark("new-name")
+            ui.button("Create", icon="add", on_click=create).mark("create-template")
+        items = await templates.list_templates(session.business_id)
+        if not items:
+            ui.label("No stamp cards yet: create your first one above.").classes("text-stone-500")
+        with ui.row().classes("w-full gap-4"):
+            for item in items:
+                template = item["template"]
+                with ui.card().classes("w-80").mark(f"template-{template.id}"):
+                    previews.web_card(previews.safe_values(templates.snapshot(template)), 0)
+                    ui.label(template.name).classes("font-bold text-lg")
+                    ui.label(
+                        f"v{template.version} · {item['cards']:,} issued cards"
+                        + (" · unpublished changes" if item["has_draft"] else "")
+                    ).classes("text-sm text-stone-500")
+                    with ui.row().classes("gap-2"):
+                        ui.button(
+                            "Design",
+                            icon="brush",
+                            on_click=lambda t=template: ui.navigate.to(f"/admin/templates/{t.id}"),
+                        )
+                        ui.button(
+                            "Cards",
+                            icon="people",
+                            on_click=lambda t=template: ui.navigate.to(f"/admin/cards?template={t.id}"),
+                        ).props("flat")
+                    _poster_links(template.id)
+    return None
+
+
+def _poster_links(template_id: int) -> None:
+    with ui.row().classes("gap-2 items-center text-sm"):
+        ui.icon("qr_code_2")
+        ui.label("Join poster:")
+        for kind in ("png", "svg", "pdf"):
+            ui.link(kind.upper(), f"/join/{template_id}/poster.{kind}", new_tab=True).mark(f"poster-{kind}")
+
+
+async def designer_page(template_id: int) -> RedirectResponse | None:
+    session = await owner_session()
+    if session is None:
+        return to_login()
+    try:
+        template = await templates.get_template(session.business_id, template_id)
+    except DomainError:
+        with frame(session, "Stamp cards"):
+            ui.label("This stamp card does not exist.").classes("text-lg").mark("not-found")
+        return None
+    values = await templates.load_draft(session.business_id, template.id)
+    issued = await Card.filter(template_id=template.id, deleted_at=None).count()
+    await Designer(session, template, values, issued).build()
+    return None
+
+
+class Designer:
+    def __init__(self, session: Session, template: Any, values: dict[str, Any], issued: int) -> None:
+        self.session = session
+        self.template = template
+        self.values = values
+        self.issued = issued
+        self.preview_stamps = {"n": min(3, values["stamps_required"])}
+
+    def changed(self, *_: Any) -> None:
+        if hasattr(self, "slider"):
+            self.slider.props(f"max={previews.safe_values(self.values)['stamps_required']}")
+        self.preview.refresh()
+        self.warning.refresh()
+
+    async def build(self) -> None:
+        with frame(self.session, "Stamp cards"):
+            with ui.row().classes("w-full items-center"):
+                ui.link("← All stamp cards", "/admin/templates").classes("text-sm")
+                ui.space()
+                self.status = ui.label().classes("text-sm text-stone-500").mark("designer-status")
+                self._status()
+            with ui.row().classes("w-full gap-6 no-wrap max-xl:flex-wrap items-start"):
+                with ui.card().classes("w-[420px] shrink-0"):
+                    self.form()
+                with ui.column().classes("gap-3 grow"):
+                    self.warning()
+                    with ui.row().classes("items-center gap-2"):
+                        ui.label("Preview with").classes("text-sm")
+                        self.slider = (
+                            ui.slider(min=0, max=self.values["stamps_required"], on_change=self.changed)
+                            .bind_value(self.preview_stamps, "n")
+                            .props("label dense")
+                            .classes("w-40")
+                        )
+                        ui.label("stamps").classes("text-sm")
+                    self.preview()
+                    self.actions()
+                    _poster_links(self.template.id)
+        subscribe(f"business:{self.session.business_id}", self.on_event)
+
+    def _status(self) -> None:
+        self.status.text = f"Live: v{self.template.version} · {self.issued:,} issued cards"
+
+    def form(self) -> None:
+        v, d = self.values, self.values["design"]
+        with ui.tabs().classes("w-full").props("dense no-caps") as tabs:
+            ui.tab("design", "Design")
+            ui.tab("texts", "Texts")
+            ui.tab("reward", "Stamps & reward")
+        with ui.tab_panels(tabs, value="design").classes("w-full"):
+            with ui.tab_panel("design").classes("gap-3"):
+                for key, label in (("background", "Background"), ("foreground", "Text"), ("accent", "Stamps")):
+                    with (
+                        ui.input(label)
+                        .bind_value(d, key)
+                        .props("outlined dense")
+                        .classes("w-full")
+                        .on_value_change(self.changed)
+                        .mark(f"colour-{key}") as field
+                    ):
+                        with field.add_slot("append"):
+                            with ui.button(icon="colorize").props("flat round dense"):
+                                ui.color_picker(on_pick=lambda e, f=field: f.set_value(e.color))
+                ui.select(STAMP_ICONS, label="Stamp icon", on_change=self.changed).bind_value(d, "stamp_icon").props(
+                    "outlined dense"
+                ).classes("w-full").mark("stamp-icon")
+                for kind, label in (("logo", "Logo"), ("strip", "Strip image")):
+                    self.image_field(kind, label)
+            with ui.tab_panel("texts").classes("gap-3"):
+                ui.input("Name (for you)").bind_value(v, "name").props("outlined dense").classes("w-full").mark(
+                    "template-name"
+                )
+                for key, label in (
+                    ("title", "Card title"),
+                    ("subtitle", "Subtitle"),
+                    ("stamps_label", "Stamps label"),
+                    ("reward_label", "Reward label"),
+                ):
+                    ui.input(label, on_change=self.changed).bind_value(d, key).props("outlined dense").classes(
+                        "w-full"
+                    ).mark(f"text-{key}")
+            with ui.tab_panel("reward").classes("gap-3"):
+                ui.number("Stamps needed", min=1, max=50, precision=0, on_change=self.changed).bind_value(
+                    v, "stamps_required", forward=lambda x: int(x) if x is not None else None
+                ).props("outlined dense").classes("w-full").mark("stamps-required")
+                ui.toggle({"voucher": "Voucher", "lottery": "Lottery pool"}, on_change=self.changed).bind_value(
+                    v, "reward_type"
+                ).props("no-caps").mark("reward-type")
+                ui.label(
+                    "A lottery reward draws a prize from the stamp card's prize pool when the card is full."
+                ).classes("text-xs text-stone-500").bind_visibility_from(v, "reward_type", value="lottery")
+                ui.input("Reward (voucher title)", on_change=self.changed).bind_value(v, "reward_title").props(
+                    "outlined dense"
+                ).classes("w-full").mark("reward-title")
+                ui.number(
+                    "Voucher valid for (days, 0 = no expiry)", min=0, max=3650, precision=0, on_change=self.changed
+                ).bind_value(v, "voucher_valid_days", forward=lambda x: int(x) if x is not None else None).props(
+                    "outlined dense"
+                ).classes("w-full").mark("valid-days")
+                ui.number("Minimum seconds between stamps", min=0, precision=0, on_change=self.changed).bind_value(
+                    v, "cooldown_seconds", forward=lambda x: int(x) if x is not None else None
+                ).props("outlined dense").classes("w-full")
+                ui.number(
+                    "Most stamps per customer per day (empty = no cap)", min=1, precision=0, on_change=self.changed
+                ).bind_value(v, "daily_cap", forward=lambda x: int(x) if x else None).props(
+                    "outlined dense clearable"
+                ).classes("w-full")
+
+    def image_field(self, kind: str, label: str) -> None:
+        design = self.values["design"]
+
+        async def received(e: events.UploadEventArguments) -> None:
+            try:
+                url = uploads.save_image(self.session.business_id, kind, await e.file.read())
+            except DomainError as error:
+                show_error(error)
+                return
+            design[kind] = url
+            picture.refresh()
+            self.changed()
+
+        def remove() -> None:
+            design[kind] = None
+            picture.refresh()
+            self.changed()
+
+        @ui.refreshable
+        def picture() -> None:
+            if design.get(kind):
+                with ui.row().classes("items-center gap-2"):
+                    ui.image(design[kind]).classes("h-12 w-32 bg-stone-200").props("fit=contain")
+                    ui.button(icon="delete", on_click=remove).props("flat round dense").tooltip(f"Remove {label}")
+
+        ui.label(label).classes("text-sm font-medium")
+        picture()
+        ui.upload(on_upload=received, auto_upload=True, max_file_size=uploads.MAX_BYTES).props(
+            "accept=image/* flat bordered dense"
+        ).classes("w-full").mark(f"upload-{kind}")
+
+    @ui.refreshable_method
+    def preview(self) -> None:
+        previews.all_previews(self.values, int(self.preview_stamps["n"] or 0), self.session.business_name)
+
+    @ui.refreshable_method
+    def warning(self) -> None:
+        changed = templates.mechanics_changed(self.template, self.values)
+        if changed and self.issued:
+            with ui.card().classes("w-full bg-amber-50 border border-amber-300").mark("mechanics-warning"):
+                ui.label(
+                    f"You are changing the mechanics ({', '.join(k.replace('_', ' ') for k in changed)}) of a live "
+                    f"stamp card with {self.issued:,} issued cards. Customers' progress stays as it is; the new "
+                    "rules apply from the next stamp."
+                ).classes("text-amber-900")
+
+    def actions(self) -> None:
+        with ui.row().classes("items-center gap-2"):
+            ui.button("Save draft", icon="save", on_click=self.save).props("outline").mark("save-draft")
+            ui.button("Discard draft", on_click=self.discard).props("flat").mark("discard-draft")
+            ui.button("Regenerate stamp card", icon="autorenew", on_click=self.confirm_publish).mark("regenerate")
+        with ui.column().classes("w-full gap-1") as self.progress_box:
+            self.progress_label = ui.label().classes("text-sm").mark("regen-label")
+            self.progress = (
+                ui.linear_progress(value=0, show_value=False).props("rounded size=12px").mark("regen-progress")
+            )
+        self.progress_box.set_visibility(False)
+
+    async def save(self) -> None:
+        try:
+            self.values.update(await templates.save_draft(self.session.business_id, self.template.id, self.values))
+        except DomainError as error:
+            show_error(error)
+            return
+        ui.notify("Draft saved. Issued cards change when you regenerate.", type="positive")
+
+    async def discard(self) -> None:
+        await templates.discard_draft(self.session.business_id, self.template.id)
+        ui.navigate.reload()
+
+    async def confirm_publish(self) -> None:
+        changed = templates.mechanics_changed(self.template, self.values)
+        if changed and self.issued:
+            with ui.dialog() as dialog, ui.card().mark("publish-dialog"):
+                ui.label("Change the rules of a live stamp card?").classes("text-lg font-bold")
+                ui.label(
+                    f"{self.issued:,} customers hold this card. Changing "
+                    f"{', '.join(k.replace('_', ' ') for k in changed)} may surprise them."
+                )
+                with ui.row():
+                    ui.button("Cancel", on_click=dialog.close).props("flat")
+                    ui.button("Publish anyway", on_click=lambda: dialog.submit(True)).props("color=negative").mark(
+                        "confirm-publish"
+                    )
+            if not await dialog:
+                return
+        await self.publish()
+
+    async def publish(self) -> None:
+        try:
+            await templates.save_draft(self.session.business_id, self.template.id, self.values)
+            self.template = await templates.publish(self.session.business_id, self.template.id)
+        except DomainError as error:
+            show_error(error)
+            return
+        # Update in place: the form's inputs are bound to these very dicts.
+        fresh = copy.deepcopy(templates.snapshot(self.template))
+        self.values["design"].update(fresh.pop("design"))
+        self.values.update({k: v for k, v in fresh.items()})
+        self.issued = await Card.filter(template_id=self.template.id, deleted_at=None).count()
+        self._status()
+        self.warning.refresh()
+        self._show_progress(0, self.issued, False)
+        await asyncio.to_thread(
+            regenerate.enqueue, runtime().redis_url, self.session.business_id, self.template.id, self.template.version
+        )
+        ui.notify(f"Published v{self.template.version}; updating {self.issued:,} issued cards.", type="positive")
+
+    def _show_progress(self, done: int, total: int, finished: bool) -> None:
+        self.progress_box.set_visibility(True)
+        self.progress.value = 1.0 if finished or not total else done / total
+        percent = round(100 * self.progress.value)
+        if finished:
+            self.progress_label.text = f"All {total:,} issued cards show v{self.template.version} · 100%"
+        else:
+            self.progress_label.text = (
+                f"Updating issued cards to v{self.template.version}: {done:,} / {total:,} · {percent}%"
+            )
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        if event.get("type") != "template.regeneration" or event.get("template_id") != self.template.id:
+            return
+        if event["version"] != self.template.version:
+            return
+        self._show_progress(event["done"], event["total"], event["finished"])
+
+
+def register() -> None:
+    uploads.register()
+    ui.page("/admin/templates", title="Stamp cards · Stamphub")(templates_page)
+    ui.page("/admin/templates/{template_id}", title="Card Designer · Stamphub")(designer_page)

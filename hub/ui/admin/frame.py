@@ -1,0 +1,162 @@
+"""The admin console's shared frame (header + menu) and the owner's session."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import app, background_tasks, context, ui
+
+from hub.errors import DomainError
+from hub.models import Business, OwnerAccount
+
+LOGIN = "/admin/login"
+
+MENU = [
+    ("Overview", "/admin", "insights"),
+    ("Stamp cards", "/admin/templates", "style"),
+    ("User Stamp Cards", "/admin/cards", "people"),
+    ("Journal", "/admin/journal", "receipt_long"),
+    ("Campaigns", "/admin/campaigns", "campaign"),
+    ("Staff", "/admin/staff", "badge"),
+    ("Locations", "/admin/locations", "storefront"),
+    ("Integrations", "/admin/integrations", "vpn_key"),
+    ("Billing", "/admin/billing", "credit_card"),
+]
+
+
+@dataclass(frozen=True)
+class Session:
+    owner_id: int
+    business_id: int
+    email: str
+    business_name: str
+
+
+async def owner_session() -> Session | None:
+    """The signed-in owner, re-checked against the database on every page load."""
+    data = app.storage.user.get("owner")
+    if not isinstance(data, dict):
+        return None
+    owner = await OwnerAccount.get_or_none(id=data.get("id"), business_id=data.get("business_id"))
+    if owner is None:
+        app.storage.user.pop("owner", None)
+        return None
+    business = await Business.get(id=owner.business_id)
+    return Session(owner.id, business.id, owner.email, business.name)
+
+
+def sign_in(owner: OwnerAccount) -> None:
+    app.storage.user["owner"] = {"id": owner.id, "business_id": owner.business_id, "email": owner.email}
+
+
+def sign_out() -> None:
+    app.storage.user.pop("owner", None)
+
+
+def to_login() -> RedirectResponse:
+    return RedirectResponse(LOGIN, status_code=303)
+
+
+@contextmanager
+def frame(session: Session, title: str) -> Iterator[ui.column]:
+    """Header with the business and sign-out, the left menu, and the page body."""
+    ui.colors(primary="#5b3a29", secondary="#e0a458", accent="#3b2416")
+    ui.query("body").classes("bg-stone-50")
+    with ui.header(elevated=False).classes("items-center bg-white text-stone-800 border-b px-4 py-2"):
+        ui.button(icon="menu", on_click=lambda: drawer.toggle()).props("flat round color=primary")
+        ui.label("Stamphub").classes("text-lg font-bold text-primary")
+        ui.label(session.business_name).classes("text-stone-500").mark("business-name")
+        ui.space()
+        ui.label(session.email).classes("text-sm text-stone-500")
+        ui.button("Sign out", on_click=lambda: ui.navigate.to("/admin/logout")).props("flat color=primary")
+    with ui.left_drawer(value=True, bordered=True).classes("bg-white p-0").props("width=230") as drawer:
+        with ui.list().classes("w-full pt-2"):
+            for label, href, icon in MENU:
+                with (
+                    ui.item(on_click=lambda h=href: ui.navigate.to(h))
+                    .classes("rounded-r-full" + (" bg-amber-50 text-primary font-bold" if label == title else ""))
+                    .mark(f"menu-{href}")
+                ):
+                    with ui.item_section().props("avatar"):
+                        ui.icon(icon)
+                    ui.item_section(label)
+    with ui.column().classes("w-full max-w-7xl mx-auto p-6 gap-4") as body:
+        ui.label(title).classes("text-2xl font-bold text-stone-800")
+        yield body
+
+
+def show_error(error: DomainError) -> None:
+    """The UI's one translation of a domain error."""
+    ui.notify(error.message, type="warning")
+
+
+def when(value: datetime | None, empty: str = "—") -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else empty
+
+
+class Debounced:
+    """Run `action` once, `delay` seconds after the last of a burst of calls (live events)."""
+
+    def __init__(self, action: Callable[[], Any], delay: float = 0.3) -> None:
+        self.action = action
+        self.delay = delay
+        self.client = context.client
+        self._pending = False
+
+    def __call__(self, *_: Any) -> None:
+        if self._pending:
+            return
+        self._pending = True
+        background_tasks.create(self._run(), name="admin-live-refresh")
+
+    async def _run(self) -> None:
+        await asyncio.sleep(self.delay)
+        self._pending = False
+        if self.client.is_deleted:
+            return
+        with self.client:
+            result = self.action()
+            if inspect.isawaitable(result):
+                await result
+
+
+class Section:
+    """A data-dependent part of a page: load (async), then draw (sync) into a container.
+
+    Refreshes overlap in a live page (an event arrives while the owner changes a
+    filter). Drawing without an await in between, and only for the newest load,
+    means overlapping refreshes never interleave or show stale data.
+    """
+
+    def __init__(self, load: Callable[[], Any], draw: Callable[[Any], None], *, classes: str = "w-full") -> None:
+        self.load = load
+        self.draw = draw
+        self.container = ui.column().classes(classes)
+        self.client = context.client
+        self._generation = 0
+
+    async def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        try:
+            data = await self.load()
+        except DomainError as error:
+            if not self.client.is_deleted:
+                with self.client:
+                    show_error(error)
+            return
+        if generation != self._generation or self.client.is_deleted or self.container.is_deleted:
+            return
+        self.container.clear()
+        with self.container:
+            self.draw(data)
+
+    def refresh(self, *_: Any) -> None:
+        background_tasks.create(self.reload(), name="admin-section-refresh")

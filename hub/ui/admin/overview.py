@@ -1,0 +1,94 @@
+"""Overview: the shop's numbers over a period as charts, and who stamped how many. Live."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from hub.domain import analytics
+from hub.ui.admin.frame import Debounced, Section, frame, owner_session, to_login
+from hub.ui.live import subscribe
+
+PERIODS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last 12 months"}
+COLOURS = {
+    "cards_issued": "#5b3a29",
+    "stamps": "#e0a458",
+    "rewards": "#2e7d32",
+    "redeemed": "#1565c0",
+    "active_customers": "#8e24aa",
+}
+
+
+def _chart(data: analytics.Overview, keys: list[str]) -> dict:
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [analytics.METRICS[k] for k in keys]},
+        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 30},
+        "xAxis": {"type": "category", "data": [d.strftime("%b %d") for d in data.days]},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {
+                "name": analytics.METRICS[k],
+                "type": "bar" if k == "stamps" else "line",
+                "smooth": True,
+                "data": data.series[k],
+                "itemStyle": {"color": COLOURS[k]},
+            }
+            for k in keys
+        ],
+    }
+
+
+async def overview_page() -> RedirectResponse | None:
+    session = await owner_session()
+    if session is None:
+        return to_login()
+    state = {"days": 30}
+
+    async def load() -> analytics.Overview:
+        start, end = analytics.period(state["days"])
+        return await analytics.overview(session.business_id, start, end)
+
+    def draw(data: analytics.Overview) -> None:
+        with ui.row().classes("w-full gap-4"):
+            for key, label in analytics.METRICS.items():
+                with ui.card().classes("min-w-40 flex-1").mark(f"kpi-{key}"):
+                    ui.label(label).classes("text-sm text-stone-500")
+                    ui.label(f"{data.totals[key]:,}").classes("text-3xl font-bold").mark(f"kpi-value-{key}")
+        with ui.row().classes("w-full gap-4 no-wrap max-lg:flex-wrap"):
+            with ui.card().classes("flex-1 min-w-96"):
+                ui.label("Cards, stamps and rewards").classes("font-bold")
+                ui.echart(_chart(data, ["stamps", "cards_issued", "rewards"])).classes("w-full h-72")
+            with ui.card().classes("flex-1 min-w-96"):
+                ui.label("Customers and redemptions").classes("font-bold")
+                ui.echart(_chart(data, ["active_customers", "redeemed"])).classes("w-full h-72")
+        with ui.card().classes("w-full"):
+            ui.label("Location analytics (staff)").classes("font-bold")
+            if not data.staff:
+                ui.label("No staff logins yet. Add them under Staff.").classes("text-stone-500")
+            with ui.grid(columns=4).classes("w-full gap-x-6 gap-y-1 items-center"):
+                for head in ("Location", "Staff login", "Stamps", "Vouchers redeemed"):
+                    ui.label(head).classes("text-xs uppercase text-stone-500")
+                for row in data.staff:
+                    ui.label(row.location)
+                    ui.label(row.seat + (" (revoked)" if row.revoked else ""))
+                    ui.label(str(row.stamps)).classes("font-mono").mark(f"staff-stamps-{row.seat}")
+                    ui.label(str(row.redeemed)).classes("font-mono")
+
+    def choose(days: int) -> None:
+        state["days"] = days
+        numbers.refresh()
+
+    with frame(session, "Overview"):
+        ui.toggle(PERIODS, value=state["days"], on_change=lambda e: choose(e.value)).props(
+            "no-caps unelevated toggle-color=primary"
+        ).mark("period")
+        numbers = Section(load, draw, classes="w-full gap-4")
+        await numbers.reload()
+    # Figures follow the shop as it works: refreshed on its events, at most every second.
+    subscribe(f"business:{session.business_id}", Debounced(numbers.reload, delay=1.0))
+    return None
+
+
+def register() -> None:
+    ui.page("/admin", title="Overview · Stamphub")(overview_page)

@@ -1,0 +1,8 @@
+"""Admin console pages under /admin; each module registers its own."""
+
+
+def register() -> None:
+    from hub.ui.admin import auth, cards, designer, integrations, journal, overview, staff
+
+    for module in (auth, overview, designer, cards, journal, staff, integrations):
+        module.register()

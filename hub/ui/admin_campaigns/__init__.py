@@ -1,0 +1,1 @@
+"""Admin console: campaigns, automations, the messenger gateway, and the public unsubscribe page."""

@@ -1,0 +1,77 @@
+"""/admin/campaigns: every campaign with live progress and per-channel stats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from hub.domain import campaigns, segments
+from hub.errors import DomainError
+from hub.models import Campaign
+from hub.ui.admin.frame import Debounced, Section, Session, frame, owner_session, show_error, to_login, when
+from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, channel_stats, progress_text
+from hub.ui.live import subscribe
+
+
+async def campaigns_page() -> RedirectResponse | None:
+    session = await owner_session()
+    if session is None:
+        return to_login()
+    with frame(session, "Campaigns"):
+        campaign_menu("Campaigns")
+        with ui.row().classes("w-full items-center"):
+            ui.label("Messages to your customers over wallet PUSH, email and messengers.").classes(
+                "text-stone-600 grow"
+            )
+            ui.button("New campaign", icon="campaign", on_click=lambda: ui.navigate.to("/admin/campaigns/new")).mark(
+                "new-campaign"
+            )
+        section = Section(lambda: _load(session), lambda data: _draw(session, data, section))
+        await section.reload()
+    refresh = Debounced(section.reload, 0.5)
+    subscribe(
+        f"business:{session.business_id}", lambda event: refresh() if event.get("type") == "campaign.progress" else None
+    )
+    return None
+
+
+async def _load(session: Session) -> list[tuple[Campaign, dict[str, Any]]]:
+    rows = (
+        await Campaign.filter(business_id=session.business_id, kind__in=["broadcast", "direct"])
+        .order_by("-id")
+        .limit(100)
+    )
+    numbers = await campaigns.stats_for([c.id for c in rows])
+    return [(c, numbers[c.id]) for c in rows]
+
+
+def _draw(session: Session, data: list[tuple[Campaign, dict[str, Any]]], section: Section) -> None:
+    if not data:
+        ui.label("No campaigns yet.").classes("text-stone-500").mark("no-campaigns")
+    for campaign, numbers in data:
+        with ui.card().classes("w-full").mark(f"campaign-{campaign.id}"):
+            with ui.row().classes("w-full items-center gap-4"):
+                ui.link(campaign.name, f"/admin/campaigns/{campaign.id}").classes("text-lg font-bold")
+                ui.label(", ".join(CHANNEL_LABELS.get(c, c) for c in campaign.channels)).classes("text-stone-500")
+                ui.label(segments.describe(campaign.segment)).classes("text-stone-500 grow")
+                ui.label(progress_text(campaign, numbers)).classes("font-medium").mark("campaign-progress")
+                if campaign.status in ("queued", "scheduled", "sending"):
+                    ui.button("Cancel", on_click=lambda c=campaign: _cancel(session, c, section)).props(
+                        "flat color=negative"
+                    ).mark(f"cancel-{campaign.id}")
+            if numbers["total"]:
+                ui.linear_progress(numbers["done"] / numbers["total"], show_value=False).classes("w-full")
+            channel_stats(numbers)
+            ui.label(f"Created {when(campaign.created_at)}").classes("text-xs text-stone-400")
+
+
+async def _cancel(session: Session, campaign: Campaign, section: Section) -> None:
+    try:
+        await campaigns.cancel_campaign(session.business_id, campaign.id)
+    except DomainError as error:
+        show_error(error)
+        return
+    ui.notify(f"“{campaign.name}” cancelled.")
+    await section.reload()

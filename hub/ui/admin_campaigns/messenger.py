@@ -1,0 +1,66 @@
+"""/admin/campaigns/messenger: connect the messenger gateway (WhatsApp / Telegram / Viber)."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from hub.domain import campaigns
+from hub.errors import DomainError
+from hub.models import MessengerIntegration
+from hub.ui.admin.frame import frame, owner_session, show_error, to_login, when
+from hub.ui.admin_campaigns.common import campaign_menu
+
+
+async def messenger_page() -> RedirectResponse | None:
+    session = await owner_session()
+    if session is None:
+        return to_login()
+
+    @ui.refreshable
+    async def status() -> None:
+        integration = await MessengerIntegration.get_or_none(business_id=session.business_id)
+        if integration is None or integration.status != "connected":
+            ui.label("Not connected: messengers are not offered as a campaign channel.").classes("text-stone-600").mark(
+                "messenger-status"
+            )
+            return
+        ui.label(
+            f"Connected {when(integration.connected_at)} to {integration.base_url} — "
+            f"{', '.join(h.capitalize() for h in integration.hints)}"
+        ).classes("text-green-800").mark("messenger-status")
+        ui.button("Disconnect", on_click=disconnect).props("flat color=negative").mark("messenger-disconnect")
+
+    async def connect() -> None:
+        try:
+            await campaigns.connect_messenger(session.business_id, url.value or "", token.value or "")
+        except DomainError as error:
+            show_error(error)
+            return
+        token.value = ""
+        ui.notify("Messenger gateway connected.", type="positive")
+        status.refresh()
+
+    async def disconnect() -> None:
+        await campaigns.disconnect_messenger(session.business_id)
+        status.refresh()
+
+    with frame(session, "Campaigns"):
+        campaign_menu("Messenger gateway")
+        with ui.card().classes("w-full"):
+            ui.label("Messenger gateway").classes("text-lg font-bold")
+            ui.label(
+                "Your gateway account's API URL and token. Customers who opted in on WhatsApp, Telegram or "
+                "Viber are then reachable from campaigns."
+            ).classes("text-sm text-stone-600")
+            await status()
+            with ui.row().classes("items-end gap-2"):
+                url = (
+                    ui.input("Gateway URL", placeholder="https://gateway.example.com")
+                    .props("outlined dense")
+                    .classes("w-96")
+                    .mark("messenger-url")
+                )
+                token = ui.input("Token", password=True).props("outlined dense").classes("w-72").mark("messenger-token")
+                ui.button("Connect", on_click=connect).mark("messenger-connect")
+    return None

@@ -1,0 +1,1 @@
+"""Admin console pieces for integrations: webhooks, delivery inserts, receipt QR keys."""

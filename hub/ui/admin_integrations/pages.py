@@ -1,0 +1,32 @@
+"""/admin/integrations/webhooks: webhooks, delivery inserts and receipt QR on one page."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from hub.ui.admin.frame import frame, owner_session, to_login
+from hub.ui.admin_integrations.inserts_panel import inserts_panel
+from hub.ui.admin_integrations.receipts_panel import receipts_panel
+from hub.ui.admin_integrations.webhooks_panel import LOG_REFRESH_SECONDS, webhooks_panel
+
+PATH = "/admin/integrations/webhooks"
+
+
+async def integrations_page() -> RedirectResponse | None:
+    session = await owner_session()
+    if session is None:
+        return to_login()
+    with frame(session, "Integrations"):
+        with ui.row().classes("gap-4 text-sm"):
+            ui.link("API keys", "/admin/integrations")
+            ui.link("API documentation", "/api/docs", new_tab=True)
+        refresh_log = await webhooks_panel(session.business_id)
+        await inserts_panel(session.business_id)
+        await receipts_panel(session.business_id)
+    ui.timer(LOG_REFRESH_SECONDS, refresh_log)
+    return None
+
+
+def register() -> None:
+    ui.page(PATH, title="Integrations · Stamphub")(integrations_page)

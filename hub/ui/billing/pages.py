@@ -1,0 +1,131 @@
+"""Billing: plan, this month's usage as a chart, seats and locations, plan changes, invoices."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from nicegui import ui
+
+from hub.domain import billing
+from hub.domain.clock import utcnow
+from hub.domain.plans import OPERATION_KINDS, PLANS, billable_locations, month_start, plan_of, price_cents, usage
+from hub.errors import DomainError
+from hub.models import Business, CardEvent, Invoice, StaffSeat
+from hub.payments.provider import configured_provider
+from hub.runtime import runtime
+from hub.ui.admin.frame import Debounced, frame, owner_session, show_error, to_login, when
+from hub.ui.live import subscribe
+
+
+async def daily_operations(business_id: int) -> tuple[list[str], list[int]]:
+    now = utcnow()
+    start = month_start(now)
+    stamps = await CardEvent.filter(
+        business_id=business_id, kind__in=OPERATION_KINDS, created_at__gte=start
+    ).values_list("created_at", flat=True)
+    days = [(start + timedelta(days=i)).date() for i in range((now - start).days + 1)]
+    counts = {day: 0 for day in days}
+    for created in stamps:
+        counts[created.date()] = counts.get(created.date(), 0) + 1
+    return [d.strftime("%d") for d in days], [counts[d] for d in days]
+
+
+def euros(cents: int) -> str:
+    return f"€{cents / 100:,.2f}"
+
+
+async def billing_page():
+    session = await owner_session()
+    if session is None:
+        return to_login()
+    business_id = session.business_id
+
+    async def change(plan: str) -> None:
+        try:
+            if plan == "free":
+                await billing.downgrade_to_free(business_id)
+                ui.notify("You are on Free Forever now.", type="positive")
+                summary.refresh()
+                return
+            public_url = runtime().settings.public_url
+            url = await billing.start_checkout(business_id, plan, configured_provider(), public_url)
+            ui.navigate.to(url)
+        except DomainError as error:
+            show_error(error)
+
+    @ui.refreshable
+    async def summary() -> None:
+        business = await Business.get(id=business_id)
+        plan = plan_of(business)
+        used = await usage(business_id)
+        seats = await StaffSeat.filter(business_id=business_id, revoked_at=None).count()
+        locations = await billable_locations(business_id)
+        if business.grace_until:
+            with ui.card().classes("w-full bg-amber-100").mark("grace"):
+                ui.label(
+                    f"Your last payment failed. Everything keeps working until {when(business.grace_until)}; "
+                    "update your payment method before then to stay on your plan."
+                )
+        with ui.row().classes("w-full gap-4"):
+            with ui.card().classes("min-w-64"):
+                ui.label("Current plan").classes("text-sm text-stone-500")
+                ui.label(plan.name).classes("text-2xl font-bold").mark("plan-name")
+                ui.label(f"{euros(await price_cents(business))} / {plan.period}" if plan.period else "€0 forever")
+            with ui.card().classes("min-w-64"):
+                ui.label("Card operations this month").classes("text-sm text-stone-500")
+                limit = plan.monthly_operations
+                ui.label(f"{used} / {limit}" if limit else f"{used}").classes("text-2xl font-bold").mark("usage")
+                if limit:
+                    ui.linear_progress(value=min(1.0, used / limit), show_value=False).classes("w-56")
+                ui.label("A stamp, a redemption or an issued card").classes("text-xs text-stone-500")
+            with ui.card().classes("min-w-64"):
+                ui.label("Seats and locations").classes("text-sm text-stone-500")
+                seat_limit = f" of {plan.seats}" if plan.seats else ""
+                ui.label(f"{seats}{seat_limit} staff seats · {locations} locations").classes("text-lg").mark("seats")
+        labels, counts = await daily_operations(business_id)
+        ui.echart(
+            {
+                "title": {"text": "Card operations per day", "textStyle": {"fontSize": 14}},
+                "tooltip": {"trigger": "axis"},
+                "xAxis": {"type": "category", "data": labels},
+                "yAxis": {"type": "value", "minInterval": 1},
+                "series": [{"type": "bar", "data": counts, "itemStyle": {"color": "#5b3a29"}}],
+            }
+        ).classes("w-full h-64").mark("usage-chart")
+        with ui.row().classes("gap-2"):
+            for key, option in PLANS.items():
+                if key == business.plan:
+                    continue
+                price = f"{euros(option.price_cents)} per location / {option.period}" if option.period else "€0"
+                verb = "Downgrade to" if key == "free" else "Upgrade to"
+                ui.button(f"{verb} {option.name} ({price})", on_click=lambda k=key: change(k)).props(
+                    "outline" if key == "free" else ""
+                ).mark(f"plan-{key}")
+        if configured_provider() is None:
+            ui.label("Online payment is not configured on this server.").classes("text-xs text-stone-500")
+        invoices = await Invoice.filter(business_id=business_id).order_by("-created_at").limit(24)
+        ui.table(
+            columns=[
+                {"name": "date", "label": "Date", "field": "date"},
+                {"name": "plan", "label": "Plan", "field": "plan"},
+                {"name": "amount", "label": "Amount", "field": "amount"},
+                {"name": "status", "label": "Status", "field": "status"},
+            ],
+            rows=[
+                {
+                    "date": when(i.created_at),
+                    "plan": PLANS[i.plan].name if i.plan in PLANS else i.plan,
+                    "amount": euros(i.amount_cents),
+                    "status": i.status,
+                }
+                for i in invoices
+            ],
+        ).classes("w-full").mark("invoices")
+
+    with frame(session, "Billing"):
+        await summary()
+    subscribe(f"business:{business_id}", Debounced(summary.refresh, delay=0.5))
+
+
+def register() -> None:
+    ui.page("/admin/billing", title="Billing · Stamphub")(billing_page)

@@ -1,0 +1,143 @@
+"""The customer's card, live: the page behind /c/<token> and the admin's read-only replica."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from nicegui import app, context, ui
+
+from hub.domain import codes
+from hub.domain.lottery import unrevealed_draws
+from hub.i18n import Lang
+from hub.models import Card, CardEvent
+from hub.runtime import runtime
+from hub.ui.card_page import views
+from hub.ui.card_page.spin import LotterySpinner
+from hub.ui.card_page.state import CardView, current_view, view_as_of
+from hub.ui.card_render import qr_svg_data_url
+from hub.ui.live import subscribe
+
+COALESCE_SECONDS = 0.05
+REMEMBERED = "cards"  # browser storage: {template id: card token}
+
+
+def remember_card(card: Card) -> None:
+    """Remember this browser's card of the template, so the join page hands it back."""
+    storage = app.storage.browser
+    stored = storage.get(REMEMBERED)
+    cards = dict(stored) if isinstance(stored, dict) else {}
+    if cards.get(str(card.template_id)) != card.token:
+        cards[str(card.template_id)] = card.token
+        storage[REMEMBERED] = cards
+
+
+def remembered_token(template_id: int) -> str | None:
+    cards = app.storage.browser.get(REMEMBERED)
+    token = cards.get(str(template_id)) if isinstance(cards, dict) else None
+    return token if isinstance(token, str) else None
+
+
+class LiveCard:
+    """One client's view of one card.
+
+    Everything shown is re-read from the database on each event and on each (re)connect,
+    so a dropped network, a missed event or a reconnect to another process all end in the
+    same, current picture.
+    """
+
+    def __init__(self, card: Card, lang: Lang, *, read_only: bool = False, as_of: CardEvent | None = None) -> None:
+        self.card = card
+        self.token = card.token
+        self.lang = lang
+        self.read_only = read_only
+        self.as_of = as_of
+        self.secret = runtime().settings.secret_key
+        self.shown_stamps: int | None = None
+        self.qr: ui.image | None = None
+        self.window = codes.rotation_window()
+        self.spinner: LotterySpinner | None = None
+        self.connections = 0
+        self.refresh_scheduled = False
+        # Two redraws at once (a live event and a reconnect) would each clear the body and
+        # then both draw into it; one at a time keeps a single card on the page.
+        self.redraw_lock = asyncio.Lock()
+
+    async def load(self) -> CardView | None:
+        if self.as_of is not None:
+            return await view_as_of(self.card, self.as_of)
+        card = await Card.get_or_none(id=self.card.id)
+        if card is None:
+            return None
+        self.card = card
+        return await current_view(card, hide_unrevealed_prizes=not self.read_only)
+
+    async def build(self) -> None:
+        if not self.read_only:
+            self.spinner = LotterySpinner(self.token, self.lang, self.redraw)
+        await self.body()
+        if self.as_of is None:
+            subscribe(f"card:{self.token}", self.on_event)
+            ui.timer(1.0, self.rotate)
+            context.client.on_connect(self.on_connect)
+        if self.spinner:
+            for draw in await unrevealed_draws(self.card.id):
+                self.spinner.enqueue(draw.id)
+
+    @ui.refreshable_method
+    async def body(self) -> None:
+        view = await self.load()
+        if view is None or (view.deleted and self.as_of is None):
+            ui.label(self.lang._("This card was deleted.")).classes("text-lg text-center py-8").mark("deleted")
+            self.qr = None
+            return
+        self.lang.timezone = view.business.timezone
+        new = 0
+        if self.shown_stamps is not None and view.stamps > self.shown_stamps:
+            new = view.stamps - self.shown_stamps
+        self.shown_stamps = view.stamps
+        ui.label(view.business.name).classes("text-sm uppercase tracking-wide opacity-70 text-center")
+        views.card_face(view, self.lang, new_stamps=new)
+        views.vouchers(view, self.lang, self.secret)
+        if not view.deleted:
+            self.qr = views.card_code(view, self.lang, self.secret)
+            await views.wallet_buttons(view, self.lang)
+        views.history(view, self.lang)
+
+    def on_event(self, event: dict[str, Any]) -> None:
+        if event.get("type") == "card.message":  # a campaign PUSH: shown as a toast, nothing to redraw
+            text = f"{event['title']}: {event['body']}" if event.get("title") else event["body"]
+            ui.notify(text, timeout=8000, close_button=True)
+            return
+        if event.get("type") == "lottery.drawn" and self.spinner:
+            self.spinner.enqueue(int(event["draw_id"]))
+        # One operation emits several events (stamped, voucher issued, updated); they arrive
+        # together and are drawn once, so the stamp that popped in is not redrawn still.
+        if not self.refresh_scheduled:
+            self.refresh_scheduled = True
+            ui.timer(COALESCE_SECONDS, self._refresh_now, once=True)
+
+    async def redraw(self) -> None:
+        async with self.redraw_lock:
+            await self.body.refresh()
+
+    async def _refresh_now(self) -> None:
+        self.refresh_scheduled = False
+        await self.redraw()
+
+    async def on_connect(self) -> None:
+        self.connections += 1
+        if self.connections == 1:
+            return  # the first connect is the page load itself; only reconnects catch up
+        await self.redraw()
+        if self.spinner:
+            for draw in await unrevealed_draws(self.card.id):
+                self.spinner.enqueue(draw.id)
+
+    def rotate(self) -> None:
+        """Swap in the next window's code; no database involved."""
+        window = codes.rotation_window()
+        if window == self.window or self.qr is None:
+            return
+        self.window = window
+        self.qr.set_source(qr_svg_data_url(codes.rotating_card_code(self.secret, self.card.number)))

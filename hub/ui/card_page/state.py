@@ -1,0 +1,157 @@
+"""What a card page shows, read from the database: now, or as of a journal event.
+
+Both the live page and the admin's "view as customer" build the same `CardView`, so the
+admin sees exactly what the customer saw; only the source of the numbers differs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from hub.domain.clock import utcnow
+from hub.models import Business, Card, CardEvent, CardTemplate, Customer, LotteryDraw, Voucher, VoucherState
+
+HISTORY_ROWS = 8
+# Redeemed / expired vouchers stay on the page a while, so a screenshot of one is
+# visibly dead next to the real page.
+FINISHED_VOUCHERS = 3
+
+
+@dataclass
+class VoucherView:
+    id: int
+    title: str
+    state: str  # active | redeemed | expired
+    redeem_code: str
+    source: str
+    expires_at: datetime | None
+    finished_at: datetime | None = None
+
+
+@dataclass
+class HistoryRow:
+    id: int
+    kind: str
+    created_at: datetime
+    delta: int
+    title: str | None
+    won: bool | None = None
+
+
+@dataclass
+class CardView:
+    card: Card
+    template: CardTemplate
+    business: Business
+    holder: str
+    stamps: int
+    deleted: bool
+    vouchers: list[VoucherView] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)
+    as_of: CardEvent | None = None
+
+    @property
+    def live_vouchers(self) -> list[VoucherView]:
+        return [v for v in self.vouchers if v.state == "active"]
+
+    @property
+    def finished_vouchers(self) -> list[VoucherView]:
+        return [v for v in self.vouchers if v.state != "active"][:FINISHED_VOUCHERS]
+
+
+def _history_row(event: CardEvent) -> HistoryRow:
+    detail = event.detail or {}
+    return HistoryRow(
+        id=event.id,
+        kind=event.kind,
+        created_at=event.created_at,
+        delta=event.delta,
+        title=detail.get("title"),
+        won=detail.get("won"),
+    )
+
+
+async def _frame(card: Card) -> tuple[CardTemplate, Business, str]:
+    template = await CardTemplate.get(id=card.template_id)
+    business = await Business.get(id=card.business_id)
+    customer = await Customer.get_or_none(id=card.customer_id)
+    return template, business, customer.name if customer else ""
+
+
+async def _unwatched_draws(card_id: int) -> tuple[set[int], set[int]]:
+    """(prize voucher ids, draw ids) of draws the customer has not watched yet: the spin
+    reveals their outcome, not the voucher list or the history."""
+    rows = await LotteryDraw.filter(card_id=card_id, revealed_at__isnull=True)
+    return {row.voucher_id for row in rows if row.voucher_id}, {row.id for row in rows}
+
+
+async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True, now: datetime | None = None) -> CardView:
+    """The card as it is now."""
+    now = now or utcnow()
+    template, business, holder = await _frame(card)
+    hidden, draws = await _unwatched_draws(card.id) if hide_unrevealed_prizes else (set(), set())
+    vouchers = []
+    for v in await Voucher.filter(card_id=card.id).order_by("-id").limit(50):
+        if v.id in hidden:
+            continue
+        state = v.state.value
+        if v.state in (VoucherState.ISSUED, VoucherState.ACTIVE):
+            # Past its expiry the voucher is dead even before the expiry job has run.
+            state = "expired" if v.expires_at is not None and v.expires_at <= now else "active"
+        finished = v.redeemed_at if v.state == VoucherState.REDEEMED else v.expires_at
+        vouchers.append(VoucherView(v.id, v.title, state, v.redeem_code, v.source, v.expires_at, finished))
+    events = await CardEvent.filter(card_id=card.id).order_by("-id").limit(HISTORY_ROWS)
+    return CardView(
+        card=card,
+        template=template,
+        business=business,
+        holder=holder,
+        stamps=card.stamps,
+        deleted=card.deleted_at is not None,
+        vouchers=vouchers,
+        history=[_history_row(e) for e in events if not _hidden_event(e, hidden, draws)],
+    )
+
+
+def _hidden_event(event: CardEvent, vouchers: set[int], draws: set[int]) -> bool:
+    if event.kind == "lottery_drawn":
+        return (event.detail or {}).get("draw_id") in draws
+    return event.kind == "voucher_issued" and event.voucher_id in vouchers
+
+
+async def view_as_of(card: Card, event: CardEvent) -> CardView:
+    """The card as its customer saw it right after journal event `event`.
+
+    Stamps come from the event's `stamps_after`; each voucher's state is replayed from the
+    journal up to and including the event.
+    """
+    template, business, holder = await _frame(card)
+    events = await CardEvent.filter(card_id=card.id, id__lte=event.id).order_by("id")
+    states: dict[int, tuple[str, datetime | None]] = {}
+    for row in events:
+        if row.voucher_id is None:
+            continue
+        if row.kind == "voucher_issued":
+            states[row.voucher_id] = ("active", None)
+        elif row.kind == "voucher_redeemed":
+            states[row.voucher_id] = ("redeemed", row.created_at)
+        elif row.kind == "voucher_expired":
+            states[row.voucher_id] = ("expired", row.created_at)
+    rows = {v.id: v for v in await Voucher.filter(id__in=list(states))} if states else {}
+    vouchers = [
+        VoucherView(vid, rows[vid].title, state, rows[vid].redeem_code, rows[vid].source, rows[vid].expires_at, at)
+        for vid, (state, at) in sorted(states.items(), reverse=True)
+        if vid in rows
+    ]
+    return CardView(
+        card=card,
+        template=template,
+        business=business,
+        holder=holder,
+        stamps=event.stamps_after,
+        deleted=any(row.kind == "deleted" for row in events),
+        vouchers=vouchers,
+        history=[_history_row(e) for e in reversed(events[-HISTORY_ROWS:])],
+        as_of=event,
+    )

@@ -1,0 +1,1 @@
+"""/i/<code>: the page behind delivery-insert and receipt QR codes."""

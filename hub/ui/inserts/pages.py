@@ -1,0 +1,145 @@
+"""/i/<code>: a delivery insert (`I.…`) or a receipt QR (`RCPT1.…`) opened on the customer's phone.
+
+With a card of that stamp card remembered in this browser, the stamp (or lottery draw) lands
+on it; otherwise the customer joins first (`/join/<template>?then=<code>`) and the join page
+sends them back to `/i/<code>?card=<token>`. The code is used only once the page's socket
+connects: link previews and crawlers that fetch the URL never run it, so they cannot burn a
+customer's code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from fastapi.responses import RedirectResponse
+from nicegui import app, context, ui
+
+from hub.domain import inserts, receipts
+from hub.domain.inserts import Claim
+from hub.errors import DomainError
+from hub.models import Card, CardTemplate
+from hub.runtime import runtime
+from hub.ui.card_render import CARD_CSS, render_card
+
+REMEMBERED = "cards"  # browser storage written by the card page: {template id: card token}
+CONNECT_TIMEOUT = 30.0
+
+
+def remembered_token(template_id: int) -> str | None:
+    cards = app.storage.browser.get(REMEMBERED)
+    if not isinstance(cards, dict):
+        return None
+    token = cards.get(str(template_id), cards.get(template_id))
+    return token if isinstance(token, str) else None
+
+
+def remember(card: Card) -> None:
+    """Same shape the card page writes, so later codes find this card without joining again.
+
+    Must run before the page waits for its socket: browser storage travels with the response.
+    """
+    cards = app.storage.browser.get(REMEMBERED)
+    cards = dict(cards) if isinstance(cards, dict) else {}
+    if cards.get(str(card.template_id)) != card.token:
+        cards[str(card.template_id)] = card.token
+        app.storage.browser[REMEMBERED] = cards
+
+
+async def _card_for(template_id: int, handed_over: str | None) -> Card | None:
+    """The card this browser holds for the stamp card: one handed over by the join page
+    (`?card=<token>`, the same secret as the card page's own URL) or the remembered one."""
+    for token in (handed_over, remembered_token(template_id)):
+        if token:
+            card = await Card.get_or_none(token=token, deleted_at=None)
+            if card is not None and card.template_id == template_id:
+                return card
+    return None
+
+
+async def _target(code: str) -> tuple[int, Claim | None]:
+    """The stamp card the code is for, and a rejection known before any card is needed."""
+    if receipts.is_receipt_code(code):
+        _, key, rejection = await receipts.check(code)
+        return key.template_id, rejection
+    _, batch = await inserts.lookup(runtime().settings.secret_key, code)
+    return batch.template_id, None
+
+
+async def _apply(code: str, token: str) -> Claim:
+    if receipts.is_receipt_code(code):
+        return await receipts.use_receipt(code, token)
+    return await inserts.use_insert(runtime().settings.secret_key, code, token)
+
+
+def _message_box(text: str, *, ok: bool, marker: str) -> None:
+    colour = "bg-green-100 text-green-900" if ok else "bg-amber-100 text-amber-900"
+    with ui.card().classes(f"w-full {colour} items-center text-center").mark(marker):
+        ui.icon("check_circle" if ok else "info", size="40px")
+        ui.label(text).classes("text-lg font-medium").mark("claim-message")
+
+
+def _shell() -> ui.column:
+    ui.add_css(CARD_CSS + "body { background: #f4efe7; } .nicegui-content { padding: 0; }")
+    return ui.column().classes("w-full items-stretch gap-3 px-3 py-6 mx-auto").style("max-width:440px")
+
+
+async def insert_page(code: str, card: str | None = None) -> Any:
+    try:
+        template_id, rejection = await _target(code)
+    except DomainError as error:
+        with _shell():
+            _message_box(error.message, ok=False, marker="claim-error")
+        return None
+    if rejection is not None:
+        with _shell():
+            _message_box(rejection.message, ok=False, marker="claim-rejected")
+        return None
+    holder = await _card_for(template_id, card)
+    if holder is None:
+        return RedirectResponse(f"/join/{template_id}?then={quote(code, safe='')}", status_code=303)
+    remember(holder)
+
+    with _shell() as column:
+        waiting = ui.label("Adding it to your card…").classes("text-center opacity-70")
+    try:
+        await context.client.connected(timeout=CONNECT_TIMEOUT)
+    except Exception:
+        return None  # the browser never connected (a crawler, or the customer left): nothing is used
+    waiting.delete()
+    with column:
+        try:
+            claim = await _apply(code, holder.token)
+        except DomainError as error:
+            _message_box(error.message, ok=False, marker="claim-error")
+            return None
+        if claim.outcome == "lottery":
+            # The card page plays the draw's spin for unrevealed draws as soon as it opens.
+            ui.navigate.to(f"/c/{holder.token}")
+            return None
+        _message_box(
+            claim.message,
+            ok=claim.outcome != "rejected",
+            marker="claim-ok" if claim.outcome != "rejected" else "claim-rejected",
+        )
+        fresh = claim.card or await Card.get(id=holder.id)
+        template = await CardTemplate.get(id=fresh.template_id)
+        render_card(
+            template.design or {},
+            stamps=fresh.stamps,
+            stamps_required=template.stamps_required,
+            reward_title=template.reward_title,
+            new_stamps=min(claim.stamps, fresh.stamps),
+        )
+        if claim.outcome == "reward":
+            ui.label(f"Reward earned: {template.reward_title}. It is waiting on your card.").classes(
+                "text-center font-bold"
+            )
+        ui.button("Open my card", on_click=lambda: ui.navigate.to(f"/c/{holder.token}")).props(
+            "unelevated size=lg"
+        ).classes("w-full").mark("open-card")
+    return None
+
+
+def register() -> None:
+    ui.page("/i/{code}", title="Stamp card")(insert_page)

@@ -1,0 +1,129 @@
+"""The self-service kiosk: a tablet facing the customer, who shows their card to the camera.
+
+No staff action is needed; the staff controls (log out, camera, full screen) sit behind
+the seat's PIN so a customer cannot leave the kiosk page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from nicegui import app, background_tasks, ui
+
+from hub.domain import staff_sessions
+from hub.domain.staff_sessions import SeatContext
+from hub.errors import DomainError
+from hub.models import CardTemplate
+from hub.runtime import runtime
+from hub.ui.card_render import render_card
+from hub.ui.scanner.camera import CameraScanner
+from hub.ui.scanner.desk import Desk
+from hub.ui.scanner.session import log_out
+from hub.ui.scanner.verdicts import TONE_STYLE, Verdict, for_customer
+
+FACING_KEY = "kiosk_facing"
+RESULT_SECONDS = 5.0
+
+
+class Kiosk:
+    def __init__(self, ctx: SeatContext, secret: bytes) -> None:
+        self.ctx = ctx
+        self.desk = Desk(ctx, secret)
+        self._shown = 0
+
+    async def build(self) -> None:
+        ui.query("body").classes("stamphub-kiosk")
+        with ui.column().classes("w-full items-center gap-4 p-6"):
+            ui.label(self.ctx.business.name).classes("text-4xl font-bold")
+            ui.label("Show your stamp card's QR code to the camera").classes("text-2xl opacity-80").mark("kiosk-prompt")
+            with ui.element("div").classes("w-full").style("max-width:900px"):
+                self.camera = CameraScanner(
+                    self.scanned, facing=app.storage.user.get(FACING_KEY, "user"), restart_button=False
+                )
+        self.result = ui.element("div").classes("stamphub-kiosk-result").mark("kiosk-result")
+        self.result.set_visibility(False)
+        ui.button(icon="settings", on_click=self.open_controls).props("flat round color=grey-7").classes(
+            "fixed bottom-2 right-2 opacity-40"
+        ).mark("kiosk-staff")
+        self.controls = self._controls_dialog()
+        ui.run_javascript("window.StamphubKeepAwake && StamphubKeepAwake()")
+        self.camera.start()
+
+    async def scanned(self, code: str) -> None:
+        await self.show(await self.desk.scan(code, via="kiosk", vouchers=False))
+
+    async def show(self, verdict: Verdict) -> None:
+        headline, detail = for_customer(verdict, self.ctx.business.name)
+        template = await CardTemplate.get_or_none(id=verdict.template_id) if verdict.template_id else None
+        colour, icon = TONE_STYLE[verdict.tone]
+        self._shown += 1
+        self.result.clear()
+        self.result.style(f"background-color:{colour}")
+        with self.result:
+            ui.icon(icon, size="120px")
+            ui.label(headline).classes("text-6xl font-bold").mark("kiosk-headline")
+            ui.label(detail).classes("text-3xl").mark("kiosk-detail")
+            if template is not None and verdict.good:
+                with ui.element("div").classes("w-96 text-left"):
+                    render_card(
+                        template.design,
+                        stamps=verdict.stamps or 0,
+                        stamps_required=template.stamps_required,
+                        reward_title=template.reward_title,
+                    )
+        self.result.set_visibility(True)
+        self.result.client.run_javascript(f"window.StamphubFeedback && StamphubFeedback.signal('{verdict.sound}')")
+        background_tasks.create(self._reset(self._shown), name="kiosk reset")
+
+    async def _reset(self, shown: int) -> None:
+        await asyncio.sleep(RESULT_SECONDS)
+        if shown == self._shown and not self.result.is_deleted:
+            self.result.set_visibility(False)
+
+    def open_controls(self) -> None:
+        self.pin.value = ""
+        self.pin_error.text = ""
+        self.locked.set_visibility(True)
+        self.unlocked.set_visibility(False)
+        self.controls.open()
+
+    def _controls_dialog(self) -> ui.dialog:
+        with ui.dialog() as dialog, ui.card().classes("w-80"):
+            with ui.column().classes("w-full") as self.locked:
+                ui.label("Staff only").classes("text-lg font-bold")
+                self.pin = ui.input("Seat PIN", password=True).props("outlined inputmode=numeric").mark("kiosk-pin")
+                self.pin.on("keydown.enter", self._unlock)
+                self.pin_error = ui.label("").classes("text-red-700").mark("kiosk-pin-error")
+                with ui.row():
+                    ui.button("Unlock", on_click=self._unlock).props("unelevated").mark("kiosk-unlock")
+                    ui.button("Cancel", on_click=dialog.close).props("flat")
+            with ui.column().classes("w-full") as self.unlocked:
+                ui.label(f"{self.ctx.location.name} · {self.ctx.seat.name}").classes("font-bold")
+                ui.button(
+                    "Full screen", icon="fullscreen", on_click=lambda: ui.run_javascript("StamphubFullscreen()")
+                ).props("flat")
+                ui.button("Switch camera", icon="cameraswitch", on_click=self._switch_camera).props("flat").mark(
+                    "kiosk-switch-camera"
+                )
+                ui.button("Log out", icon="logout", on_click=lambda: log_out("/kiosk")).props(
+                    "flat color=negative"
+                ).mark("kiosk-logout")
+                ui.button("Close", on_click=dialog.close).props("flat")
+            self.unlocked.set_visibility(False)
+        return dialog
+
+    async def _unlock(self) -> None:
+        rt = runtime()
+        try:
+            await staff_sessions.check_pin(rt.redis, rt.settings.redis_prefix, self.ctx.seat_id, self.pin.value)
+        except DomainError as error:
+            self.pin_error.text = error.message
+            self.pin.value = ""
+            return
+        self.locked.set_visibility(False)
+        self.unlocked.set_visibility(True)
+
+    def _switch_camera(self) -> None:
+        facing = "environment" if self.camera.facing == "user" else "user"
+        app.storage.user[FACING_KEY] = facing
+        self.camera.restart(facing)

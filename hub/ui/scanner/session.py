@@ -1,0 +1,48 @@
+"""Seat login form and the current seat of this device."""
+
+from __future__ import annotations
+
+from nicegui import app, context, ui
+
+from hub.domain import staff_sessions
+from hub.domain.staff_sessions import SESSION_KEY, SeatContext
+from hub.errors import DomainError
+from hub.runtime import runtime
+
+
+async def current_seat() -> SeatContext | None:
+    ctx = await staff_sessions.current_seat(app.storage.user.get(SESSION_KEY))
+    if ctx is None:
+        staff_sessions.log_out(app.storage.user)
+    return ctx
+
+
+def login_form(title: str, next_path: str, *, login_hint: str = "") -> None:
+    """A seat signs in here; the session is per device and survives reloads."""
+    ip = context.client.ip
+
+    async def submit() -> None:
+        rt = runtime()
+        try:
+            session = await staff_sessions.log_in(rt.redis, rt.settings.redis_prefix, login.value, pin.value, ip=ip)
+        except DomainError as error:
+            message.text = error.message
+            pin.value = ""
+            return
+        app.storage.user[SESSION_KEY] = session
+        ui.navigate.to(next_path)
+
+    with ui.column().classes("absolute-center items-stretch gap-3 w-80"):
+        ui.label(title).classes("text-2xl font-bold text-center")
+        ui.label("Sign in with your staff login").classes("text-center opacity-70")
+        login = ui.input("Staff login", value=login_hint[:64]).props("outlined autofocus autocomplete=username")
+        login.mark("login")
+        pin = ui.input("PIN", password=True).props("outlined autocomplete=current-password inputmode=numeric")
+        pin.mark("pin").on("keydown.enter", submit)
+        message = ui.label().classes("text-red-700 font-medium min-h-6").mark("login-error")
+        ui.button("Sign in", on_click=submit).props("unelevated size=lg").mark("sign-in")
+
+
+def log_out(next_path: str) -> None:
+    staff_sessions.log_out(app.storage.user)
+    ui.navigate.to(next_path)

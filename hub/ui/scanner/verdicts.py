@@ -1,0 +1,145 @@
+"""What the staff (or the customer at the kiosk) is told after a scan: one verdict per outcome.
+
+Kept free of NiceGUI so every wording is decided in one place and tested without a page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from hub.domain.outcomes import ScanResult
+from hub.errors import (
+    DomainError,
+    ForeignCard,
+    ForgedCode,
+    IdempotencyReplay,
+    InvalidInput,
+    MalformedCode,
+    NotFound,
+    RateLimited,
+)
+
+Tone = Literal["stamped", "reward", "redeemed", "rejected", "notice"]
+
+# Bright, unambiguous colours: green is "done", amber a celebration, blue a hand-over, red "no".
+TONE_STYLE: dict[Tone, tuple[str, str]] = {
+    "stamped": ("#15803d", "check_circle"),
+    "reward": ("#b45309", "emoji_events"),
+    "redeemed": ("#1d4ed8", "redeem"),
+    "rejected": ("#b91c1c", "block"),
+    "notice": ("#475569", "info"),
+}
+
+REJECTED = {
+    "cooldown": "Rejected: cooldown",
+    "daily_cap": "Rejected: daily limit reached",
+    "already_redeemed": "Rejected: already redeemed",
+    "expired": "Rejected: expired",
+    "card_deleted": "Rejected: card deleted",
+    "voucher_void": "Rejected: voucher no longer valid",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    tone: Tone
+    headline: str
+    detail: str = ""
+    reason: str | None = None
+    number: int | None = None
+    stamps: int | None = None
+    stamps_required: int | None = None
+    template_id: int | None = None
+
+    @property
+    def good(self) -> bool:
+        return self.tone in ("stamped", "reward", "redeemed")
+
+    @property
+    def sound(self) -> str:
+        return "reward" if self.tone == "reward" else "ok" if self.good else "error"
+
+
+def from_result(result: ScanResult, customer_name: str | None = None) -> Verdict:
+    card = result.card
+    who = f"{customer_name} · card #{card.number}" if customer_name else f"Card #{card.number}"
+    common = {
+        "number": card.number,
+        "stamps": card.stamps,
+        "stamps_required": result.template.stamps_required,
+        "template_id": result.template.id,
+    }
+    if result.outcome == "stamped":
+        return Verdict("stamped", f"Stamped {card.stamps} / {result.template.stamps_required}", who, **common)
+    if result.outcome == "reward":
+        title = result.voucher.title if result.voucher else result.template.reward_title
+        return Verdict("reward", "Reward earned", f"{title}: voucher issued. {who}", **common)
+    if result.outcome == "redeemed":
+        title = result.voucher.title if result.voucher else ""
+        return Verdict("redeemed", "Voucher redeemed", f"Hand over: {title}. {who}", **common)
+    reason = result.reason or "rejected"
+    headline = REJECTED.get(reason, "Rejected")
+    detail = result.message
+    if reason == "already_redeemed":
+        d = result.detail
+        seat = d.get("redeemed_by_seat")
+        place = d.get("redeemed_location")
+        detail = f"Redeemed {d.get('redeemed_at', 'earlier')}"
+        if seat:
+            detail += f" by {seat}"
+        if place:
+            detail += f" at {place}"
+        detail += "."
+    return Verdict("rejected", headline, detail, reason=reason, **common)
+
+
+def from_error(error: DomainError) -> Verdict:
+    if error.code == "stale_code":  # a screenshot of a rotating card code
+        return Verdict("rejected", "Rejected: expired code", error.message, reason=error.code)
+    if isinstance(error, (MalformedCode, ForgedCode)):
+        return Verdict("rejected", "Rejected: unknown code", error.message, reason=error.code)
+    if isinstance(error, ForeignCard):
+        return Verdict("rejected", "Rejected: another business's card", error.message, reason=error.code)
+    if isinstance(error, NotFound):
+        return Verdict("rejected", "Rejected: unknown code", error.message, reason=error.code)
+    if isinstance(error, IdempotencyReplay):
+        return Verdict("notice", "Already done", "This scan was already processed; nothing changed.", reason=error.code)
+    if isinstance(error, RateLimited):
+        return Verdict("rejected", "Slow down", error.message, reason=error.code)
+    if isinstance(error, InvalidInput):
+        return Verdict("rejected", "Rejected: check the code", error.message, reason=error.code)
+    return Verdict("rejected", "Rejected", error.message, reason=error.code)
+
+
+def nothing_found(source: str = "photo") -> Verdict:
+    return Verdict(
+        "rejected", "No code found", f"No card or voucher QR code in that {source}. Try again closer.", reason="no_code"
+    )
+
+
+def failure() -> Verdict:
+    return Verdict("rejected", "Not processed", "Something went wrong on our side. Please scan again.", reason="error")
+
+
+def for_customer(verdict: Verdict, business_name: str) -> tuple[str, str]:
+    """The kiosk speaks to the customer: warm words, no staff jargon."""
+    if verdict.tone == "stamped":
+        return "Stamp added!", f"{verdict.stamps} / {verdict.stamps_required}"
+    if verdict.tone == "reward":
+        return "Reward earned!", "Your voucher is on your card. Show it at the counter."
+    if verdict.tone == "notice":
+        return verdict.headline, verdict.detail
+    if verdict.reason == "cooldown":
+        return "Already stamped", "This card was stamped moments ago. Ask our staff if something is wrong."
+    if verdict.reason == "daily_cap":
+        return "That's all for today", verdict.detail
+    if verdict.reason == "other_business":
+        return "Wrong card", f"This card is not a {business_name} card."
+    if verdict.reason == "revoked":
+        return "Kiosk closed", "Please ask our staff at the counter."
+    if verdict.reason == "stale_code":
+        return "Code expired", "Please show the live card page on your phone, not a screenshot."
+    if verdict.reason == "card_deleted":
+        return "Card not valid", "This card is no longer active. Ask our staff for a new one."
+    return "We couldn't read that", "Please show the QR code of your stamp card."

@@ -1,0 +1,24 @@
+"""Recurring jobs, enqueued by RQ's CronScheduler (`stamphub cron`, one per deployment).
+
+Features add their schedules to SCHEDULES; every job is an importable function in
+hub.workers that is safe to run twice (each re-reads state and changes only what is due).
+"""
+
+from __future__ import annotations
+
+from rq.cron import CronScheduler
+
+from hub.workers import jobs
+
+# (function, interval in seconds)
+SCHEDULES: list[tuple[object, int]] = [
+    (jobs.expire_vouchers, 300),
+    (jobs.end_expired_grace, 3600),
+]
+
+
+def build_scheduler(connection, queue_name: str) -> CronScheduler:
+    scheduler = CronScheduler(connection=connection, name=f"{queue_name}:cron")
+    for func, interval in SCHEDULES:
+        scheduler.register(func, queue_name, interval=interval)
+    return scheduler

@@ -1,0 +1,24 @@
+"""Job functions: importable, take ids, re-read rows, call one domain function."""
+
+from __future__ import annotations
+
+from hub.domain import stamps, vouchers
+from hub.workers.loop import run
+
+
+def expire_vouchers() -> int:
+    return run(vouchers.expire_vouchers)
+
+
+def add_stamp(business_id: int, card_id: int, idempotency_key: str | None = None) -> str:
+    async def stamp() -> str:
+        result = await stamps.add_stamp(business_id, card_id, idempotency_key=idempotency_key, source="job")
+        return result.outcome
+
+    return run(stamp)
+
+
+def end_expired_grace() -> int:
+    from hub.domain import billing
+
+    return run(billing.end_expired_grace)

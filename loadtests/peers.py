@@ -1,0 +1,179 @@
+"""The load run's client processes: Socket.IO watchers and the scan driver.
+
+Each runs in a process of its own (multiprocessing, spawn) so that the servers, the
+watchers and the driver never share an interpreter. They talk to the bench over a Pipe:
+the bench sends a command tuple, the peer answers with one tuple. Times are
+`time.monotonic()`, which is one system-wide clock on Linux, so a send time taken in the
+driver and an arrival time taken in a watcher subtract across processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import time
+import uuid
+from multiprocessing.connection import Connection
+from typing import Any
+
+from stack import KEEPALIVE
+
+
+def _run(coro_fn, *args: Any) -> None:
+    try:
+        import uvloop
+
+        uvloop.run(coro_fn(*args))
+    except ImportError:  # pragma: no cover - uvloop ships with the app's lock
+        asyncio.run(coro_fn(*args))
+
+
+async def _recv(conn: Connection) -> tuple:
+    return await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+
+
+# -- watchers ---------------------------------------------------------------------------------
+
+
+def watcher_main(conn: Connection, assignments: list[tuple[str, str]], concurrency: int = 50) -> None:
+    """`assignments`: (server url, card token) per watcher, each a customer with the card page open."""
+    _run(_watchers, conn, assignments, concurrency)
+
+
+async def _watchers(conn: Connection, assignments: list[tuple[str, str]], concurrency: int) -> None:
+    import aiohttp
+    import socketio
+
+    arrivals: list[tuple[int, int, float]] = []
+    disconnects = 0
+    failures: list[str] = []
+    # One HTTP session for every socket of this process, unlimited: a watcher is one long WebSocket.
+    http = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, keepalive_timeout=KEEPALIVE))
+    clients: list[Any] = []
+    gate = asyncio.Semaphore(concurrency)
+
+    async def connect(url: str, token: str) -> None:
+        nonlocal disconnects
+        client = socketio.AsyncClient(reconnection=False, http_session=http, handle_sigint=False)
+
+        @client.on("card.updated")
+        def updated(data: dict[str, Any]) -> None:
+            arrivals.append((data["number"], data["stamps_total"], time.monotonic()))
+
+        @client.on("disconnect")
+        def gone(*_: Any) -> None:
+            nonlocal disconnects
+            if not stopping:
+                disconnects += 1
+
+        async with gate:
+            try:
+                await client.connect(
+                    url,
+                    socketio_path="rt/socket.io",
+                    auth={"card_token": token},
+                    transports=["websocket"],
+                    wait_timeout=30,
+                )
+                clients.append(client)
+            except Exception as exc:
+                failures.append(f"{type(exc).__name__}: {exc}")
+
+    stopping = False
+    await asyncio.gather(*(connect(url, token) for url, token in assignments))
+    conn.send(("ready", len(clients), failures[:5], len(failures)))
+    while True:
+        command = await _recv(conn)
+        if command[0] == "collect":
+            conn.send(("arrivals", arrivals, disconnects))
+            arrivals, disconnects = [], 0
+        elif command[0] == "stop":
+            stopping = True
+            await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
+            await http.close()
+            conn.send(("stopped",))
+            return
+
+
+# -- driver -----------------------------------------------------------------------------------
+
+
+def driver_main(
+    conn: Connection, urls: list[str], api_keys: list[str], cards: list[tuple[int, str]], addresses: list[str]
+) -> None:
+    """Drive scans open-loop at a fixed rate: sends do not wait for earlier answers."""
+    _run(_driver, conn, urls, api_keys, cards, addresses)
+
+
+async def _driver(
+    conn: Connection, urls: list[str], api_keys: list[str], cards: list[tuple[int, str]], addresses: list[str]
+) -> None:
+    import aiohttp
+
+    timeout = aiohttp.ClientTimeout(total=15)
+    sessions = [
+        aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(local_addr=(a, 0), limit=0, keepalive_timeout=KEEPALIVE), timeout=timeout
+        )
+        for a in addresses
+    ]
+    # Several keys play several till integrations, each authenticating as itself.
+    headers = [{"Authorization": f"Bearer {key}"} for key in api_keys]
+    codes = dict(cards)
+    # One scan in flight per card: the k-th answered scan of a card is its k-th stamp, so the
+    # watcher's `stamps_total` names the scan it saw. A card whose scan failed is set aside.
+    idle = collections.deque(number for number, _ in cards)
+    totals = {number: 0 for number, _ in cards}
+    conn.send(("ready",))
+
+    while True:
+        command = await _recv(conn)
+        if command[0] == "stop":
+            for session in sessions:
+                await session.close()
+            conn.send(("stopped",))
+            return
+        _, rate, duration, start_at = command
+        results: list[tuple] = []
+        skipped = 0
+        tasks: set[asyncio.Task] = set()
+
+        async def scan(i: int, number: int, sent: float, results: list[tuple]) -> None:
+            session = sessions[i % len(sessions)]
+            url = urls[i % len(urls)]
+            body = {"code": codes[number], "idempotency_key": f"bench:{uuid.uuid4().hex}"}
+            try:
+                async with session.post(
+                    f"{url}/api/v1/scans", json=body, headers=headers[i % len(headers)]
+                ) as response:
+                    status = response.status
+                    payload = await response.json(content_type=None) if status == 200 else await response.text()
+            except Exception as exc:
+                results.append((number, None, sent, time.monotonic(), 0, type(exc).__name__))
+                return
+            done = time.monotonic()
+            if status == 200 and payload.get("outcome") in ("stamped", "reward"):
+                totals[number] += 1
+                results.append((number, totals[number], sent, done, status, payload["outcome"]))
+                idle.append(number)
+            else:
+                detail = payload.get("error") or payload.get("reason") if isinstance(payload, dict) else payload
+                results.append((number, None, sent, done, status, str(detail)[:80]))
+
+        total = int(rate * duration)
+        while time.monotonic() < start_at:
+            await asyncio.sleep(start_at - time.monotonic())
+        for i in range(total):
+            due = start_at + i / rate
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if not idle:
+                skipped += 1
+                continue
+            task = asyncio.create_task(scan(i, idle.popleft(), time.monotonic(), results))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
+        if tasks:
+            await asyncio.wait(tasks)
+        conn.send(("results", results, skipped, time.monotonic()))

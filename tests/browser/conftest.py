@@ -1,0 +1,68 @@
+"""Real Chromium for what needs a browser: the camera, the keyboard wedge, live pages.
+
+One Chromium for the whole test session (contexts keep tests apart) and one server
+process per module. The camera is Chromium's fake capture device reading a y4m file;
+a test puts a video of a code into that file before the page opens the camera.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from tests.camera import CAMERA_FILE, qr_scene, show_to_camera, write_y4m  # noqa: F401
+from tests.servers import Server, running_server
+
+# Generous for machines under load; a passing assertion returns as soon as it holds.
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[Server]:
+    """`stamphub serve` on the test run's database, Redis and key prefix."""
+    with running_server() as process:
+        yield process
+
+
+@pytest.fixture
+async def context(browser: Browser, server: Server) -> AsyncIterator[BrowserContext]:
+    ctx = await browser.new_context(base_url=server.url, permissions=["camera"])
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    await ctx.close()
+
+
+@pytest.fixture
+async def page(context: BrowserContext) -> Page:
+    return await context.new_page()
+
+
+async def sign_in(page: Page, login: str, pin: str, path: str = "/scanner") -> None:
+    await page.goto(path)
+    await page.get_by_label("Staff login").fill(login)
+    await page.get_by_label("PIN").fill(pin)
+    await page.get_by_role("button", name="Sign in").click()
+    await page.get_by_text("Log out" if path == "/scanner" else "Show your stamp card").first.wait_for()
+
+
+async def scanner_types(page: Page, text: str, *, gap_ms: float = 4.0) -> None:
+    """Key events as a USB scanner sends them: stamped `gap_ms` apart by the device, then Enter.
+
+    The page reads each key's own timestamp, as it does for a real scanner, so a busy test
+    machine delivering the events late does not turn the burst into "slow typing".
+    """
+    cdp = await page.context.new_cdp_session(page)
+    at = time.time()
+    try:
+        for char in text:
+            await cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "key": char, "text": char, "timestamp": at})
+            await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "key": char, "timestamp": at + 0.001})
+            at += gap_ms / 1000
+        enter = {"key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13}
+        await cdp.send("Input.dispatchKeyEvent", {"type": "keyDown", "text": "\r", "timestamp": at, **enter})
+        await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "timestamp": at + 0.001, **enter})
+    finally:
+        await cdp.detach()

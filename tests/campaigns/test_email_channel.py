@@ -1,0 +1,48 @@
+"""The email adapter: SMTP URLs, placeholders, escaping."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.channels.email import EmailContent, SmtpConfig, build_message, render_html
+from hub.domain.campaigns import render
+
+
+def test_smtp_urls_name_host_port_security_and_login():
+    plain = SmtpConfig.from_url("smtp://127.0.0.1:2525", "A <a@b.c>")
+    assert (plain.host, plain.port, plain.security, plain.username) == ("127.0.0.1", 2525, "plain", None)
+    tls = SmtpConfig.from_url("smtps://user%40x:p%3Ass@mail.example.com", "A <a@b.c>")
+    assert (tls.port, tls.security, tls.username, tls.password) == (465, "tls", "user@x", "p:ss")
+    start = SmtpConfig.from_url("smtp+starttls://u:p@mail.example.com", "A <a@b.c>")
+    assert (start.port, start.security) == (587, "starttls")
+    assert SmtpConfig.from_url("smtp://h:25?starttls=1", "x").security == "starttls"
+    with pytest.raises(ValueError):
+        SmtpConfig.from_url("http://mail.example.com", "x")
+
+
+def test_placeholders_fill_known_names_and_leave_the_rest():
+    values = {"first_name": "Mina", "stamps": "3", "_template_id": 7}
+    assert render("Hi {first_name}, {stamps} stamps {unknown} {_template_id}", values) == (
+        "Hi Mina, 3 stamps {unknown} {_template_id}"
+    )
+    assert render("{first_name.__class__}", values) == "{first_name.__class__}"
+
+
+def test_customer_text_is_escaped_in_the_html_part():
+    content = EmailContent(
+        to="x@example.com",
+        to_name="Zoë <x>",
+        subject="Hi <b>",
+        text="<script>alert(1)</script>\n\nBye",
+        business_name="Café & Co",
+        colors={"background": "#000000"},
+        card_url="http://t/c/abc",
+        unsubscribe_url="http://t/u/1.x",
+        one_click_url="http://t/api/v1/unsubscribe/1.x",
+        message_id="<m@t>",
+    )
+    html = render_html(content)
+    assert "<script>" not in html and "&lt;script&gt;" in html and "Café &amp; Co" in html
+    message = build_message(content, "Stamphub <no-reply@t>")
+    assert message["Message-ID"] == "<m@t>"
+    assert [p.get_content_type() for p in message.get_payload()] == ["text/plain", "text/html"]

@@ -1,0 +1,147 @@
+"""Real services for every test run: a database of its own (SQLite or PostgreSQL, chosen by
+TEST_DATABASE) and a Redis key/channel prefix of its own on REDIS_URL, or an embedded
+redis-server when REDIS_URL is unset. Nothing shared is ever flushed or stopped."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+RUN = uuid.uuid4().hex[:8]
+TMP = Path(tempfile.mkdtemp(prefix=f"stamphub-{WORKER}-"))
+_choice = os.environ.get("TEST_DATABASE", "sqlite")
+if _choice == "sqlite":
+    DATABASE_URL = f"sqlite://{TMP}/test.sqlite3"
+    ADMIN_DATABASE_URL = None
+else:
+    ADMIN_DATABASE_URL = _choice.replace("postgresql://", "postgres://")
+    DATABASE_URL = ADMIN_DATABASE_URL.rsplit("/", 1)[0] + f"/stamphub_{RUN}_{WORKER}"
+
+_embedded = None
+if not os.environ.get("REDIS_URL"):
+    from hub.embedded_redis import EmbeddedRedis
+
+    _embedded = EmbeddedRedis(TMP / "redis")
+    os.environ["REDIS_URL"] = _embedded.url
+
+os.environ.update(
+    DATABASE_URL=DATABASE_URL,
+    STAMPHUB_DATA=str(TMP / "data"),
+    SECRET_KEY=f"test-secret-{RUN}",
+    REDIS_PREFIX=f"test:{RUN}:{WORKER}",
+    PUBLIC_URL="http://testserver",
+)
+
+import asyncio  # noqa: E402
+
+import asyncpg  # noqa: E402
+import pytest  # noqa: E402
+
+from hub import db  # noqa: E402
+from hub.config import settings  # noqa: E402
+from hub.realtime.redis import async_redis  # noqa: E402
+from tests.factories import Shop, make_shop  # noqa: E402
+
+REDIS_URL = os.environ["REDIS_URL"]
+
+
+async def _create_database() -> None:
+    if ADMIN_DATABASE_URL:
+        conn = await asyncpg.connect(ADMIN_DATABASE_URL.replace("postgres://", "postgresql://"))
+        try:
+            await conn.execute(f'CREATE DATABASE "{DATABASE_URL.rsplit("/", 1)[1]}"')
+        finally:
+            await conn.close()
+
+
+async def _drop_database() -> None:
+    if ADMIN_DATABASE_URL:
+        conn = await asyncpg.connect(ADMIN_DATABASE_URL.replace("postgres://", "postgresql://"))
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{DATABASE_URL.rsplit("/", 1)[1]}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database():
+    await _create_database()
+    await db.migrate(DATABASE_URL)
+    await db.connect(DATABASE_URL)
+    yield DATABASE_URL
+    await db.close()
+    await _drop_database()
+    if _embedded:
+        _embedded.stop()
+
+
+@pytest.fixture(scope="session")
+async def live(database):
+    """This process's runtime: outbox relay and event bus on the real Redis."""
+    from hub.runtime import create_runtime
+
+    rt = create_runtime(REDIS_URL)
+    await rt.start(connect_db=False)
+    await asyncio.wait_for(rt.bus.connected.wait(), 5)
+    yield rt
+    await rt.stop(close_db=False)
+
+
+@pytest.fixture
+async def redis():
+    client = async_redis(REDIS_URL)
+    yield client
+    keys = [k async for k in client.scan_iter(match=f"{settings().redis_prefix}:*")]
+    if keys:
+        await client.delete(*keys)
+    await client.aclose()
+
+
+@pytest.fixture
+def secret() -> bytes:
+    return settings().secret_key
+
+
+@pytest.fixture
+async def shop() -> Shop:
+    return await make_shop()
+
+
+@pytest.fixture
+async def other_shop() -> Shop:
+    return await make_shop(name="Other Bakery")
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    """One headless Chromium for the whole session; tests keep apart in their own contexts.
+
+    Its fake camera films tests/camera.py's video file, which camera tests rewrite."""
+    from playwright.async_api import async_playwright
+
+    from tests.camera import CAMERA_FILE, show_to_camera
+
+    show_to_camera(None)
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            headless=True,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={CAMERA_FILE}",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
+        yield chromium
+        await chromium.close()

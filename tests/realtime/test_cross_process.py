@@ -1,0 +1,85 @@
+"""A change made in one process reaches watchers connected to another: web to web, worker to web."""
+
+import subprocess
+import sys
+import uuid
+
+import httpx
+import pytest
+import socketio
+
+from hub.domain import codes
+from hub.workers.queue import default_queue
+from tests.realtime.sockets import Watcher
+from tests.servers import ROOT, running_server, server_env
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def two_servers(database):
+    with running_server() as first, running_server() as second:
+        yield first, second
+
+
+async def test_a_stamp_through_one_process_reaches_a_watcher_on_another(two_servers, shop, secret):
+    first, second = two_servers
+    watcher = await Watcher().connect(second.url, {"card_token": shop.card.token})
+    try:
+        async with httpx.AsyncClient() as http:
+            response = await http.post(
+                f"{first.url}/api/v1/scans",
+                json={"code": codes.card_code(secret, shop.card.number), "idempotency_key": str(uuid.uuid4())},
+                headers={"Authorization": f"Bearer {shop.api_key}"},
+            )
+        assert response.status_code == 200, response.text
+        assert response.json()["outcome"] == "stamped"
+        event = await watcher.wait_for("card.updated", stamps=1)
+        assert event["number"] == shop.card.number
+    finally:
+        await watcher.close()
+
+
+async def test_a_business_watcher_sees_its_own_cards_without_their_page_tokens(two_servers, shop, secret):
+    first, second = two_servers
+    watcher = await Watcher().connect(second.url, {"api_key": shop.api_key})
+    try:
+        async with httpx.AsyncClient() as http:
+            await http.post(
+                f"{first.url}/api/v1/scans",
+                json={"code": codes.card_code(secret, shop.card.number), "idempotency_key": str(uuid.uuid4())},
+                headers={"Authorization": f"Bearer {shop.api_key}"},
+            )
+        event = await watcher.wait_for("card.stamped", number=shop.card.number)
+        assert "token" not in event
+    finally:
+        await watcher.close()
+
+
+async def test_a_socket_without_a_valid_card_token_is_refused(two_servers):
+    client = socketio.AsyncClient(reconnection=False)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        await client.connect(
+            two_servers[0].url, socketio_path="rt/socket.io", auth={"card_token": "guess"}, transports=["websocket"]
+        )
+
+
+async def test_an_event_from_an_rq_worker_reaches_a_web_watcher(two_servers, shop):
+    _, second = two_servers
+    watcher = await Watcher().connect(second.url, {"card_token": shop.card.token})
+    try:
+        queue = default_queue(server_env()["REDIS_URL"])
+        queue.enqueue("hub.workers.jobs.add_stamp", shop.business_id, shop.card.id)
+        worker = subprocess.run(
+            [sys.executable, "-m", "hub.cli", "worker", "--burst"],
+            cwd=ROOT,
+            env=server_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert worker.returncode == 0, worker.stderr
+        event = await watcher.wait_for("card.updated", stamps=1)
+        assert event["number"] == shop.card.number
+    finally:
+        await watcher.close()

@@ -1,0 +1,158 @@
+import asyncio
+import io
+import subprocess
+import sys
+
+from nicegui import ui
+from nicegui.elements.upload_files import SmallFileUpload
+from nicegui.testing import User
+from PIL import Image
+
+from hub.models import Card, CardTemplate, CardTemplateDraft
+from tests.factories import new_card
+from tests.servers import ROOT, server_env
+from tests.ui.test_admin_support import eventually, sign_in
+
+
+def html_of(user: User, marker: str) -> str:
+    element = user.find(marker=marker).elements.pop()
+    assert isinstance(element, ui.html)
+    return element.content
+
+
+async def open_designer(user: User, shop) -> None:
+    await sign_in(user, shop)
+    await user.open(f"/admin/templates/{shop.template.id}")
+    await user.should_see(marker="preview-apple")
+
+
+async def test_the_stamp_cards_list_links_designer_and_posters(user: User, live, redis, shop):
+    await sign_in(user, shop)
+    await user.open("/admin/templates")
+    await user.should_see("v1 · 1 issued cards")
+    link = user.find(marker="poster-pdf").elements.pop()
+    assert link.props["href"] == f"/join/{shop.template.id}/poster.pdf"
+
+
+async def test_creating_a_stamp_card_opens_its_designer(user: User, live, redis, shop):
+    await sign_in(user, shop)
+    await user.open("/admin/templates")
+    user.find(marker="new-name").type("Bagel card")
+    user.find(marker="create-template").click()
+    await user.should_see(marker="preview-apple", retries=50)
+    assert await CardTemplate.exists(business_id=shop.business_id, name="Bagel card")
+
+
+async def test_typing_changes_every_preview_without_saving(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    assert "Coffee card" in html_of(user, "preview-google")
+    user.find("Texts").click()
+    user.find(marker="text-title").clear().type("Tea time")
+    await eventually(lambda: "Tea time" in html_of(user, "preview-google"))
+    assert "Tea time" in html_of(user, "preview-apple")
+    await user.should_see(kind=ui.label, content="Tea time")  # the web card renderer
+    user.find(marker="colour-background").clear().type("#123456")
+    await eventually(lambda: "background:#123456" in html_of(user, "preview-apple"))
+    assert (await CardTemplate.get(id=shop.template.id)).design["title"] == "Coffee card"
+    assert not await CardTemplateDraft.exists(template_id=shop.template.id)
+
+
+async def test_a_half_typed_colour_does_not_break_the_preview(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    user.find(marker="colour-background").clear().type("#12")
+    await eventually(lambda: "background:#3b2416" in html_of(user, "preview-apple"))
+
+
+async def test_save_draft_keeps_issued_cards_on_the_live_version(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    user.find(marker="reward-title").clear().type("Free muffin")
+    user.find(marker="save-draft").click()
+    await user.should_see("Draft saved", retries=50)
+    draft = await CardTemplateDraft.get(template_id=shop.template.id)
+    assert draft.values["reward_title"] == "Free muffin"
+    assert (await CardTemplate.get(id=shop.template.id)).reward_title == "Free coffee"
+    await user.open(f"/admin/templates/{shop.template.id}")
+    await user.should_see(marker="preview-apple")
+    assert "Free muffin" in html_of(user, "preview-apple")
+
+
+async def test_an_invalid_value_is_explained_on_save(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    user.find(marker="reward-title").clear()
+    user.find(marker="save-draft").click()
+    await user.should_see("Name the reward", retries=50)
+
+
+async def test_changing_mechanics_of_a_live_card_warns(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    await user.should_not_see(marker="mechanics-warning")
+    with user:
+        user.find(marker="stamps-required").elements.pop().value = 10
+    await user.should_see(marker="mechanics-warning", retries=50)
+    await user.should_see("1 issued cards")
+    user.find(marker="regenerate").click()
+    await user.should_see(marker="publish-dialog", retries=50)
+    await user.should_see("may surprise them")
+
+
+async def test_choosing_a_lottery_reward(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    user.find("Stamps & reward").click()
+    user.find(marker="reward-type").click()
+    with user:
+        user.find(marker="reward-type").elements.pop().value = "lottery"
+    await user.should_see("prize pool")
+    user.find(marker="save-draft").click()
+    await user.should_see("Draft saved", retries=50)
+    assert (await CardTemplateDraft.get(template_id=shop.template.id)).values["reward_type"] == "lottery"
+
+
+async def test_a_logo_upload_is_stored_and_previewed(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    picture = io.BytesIO()
+    Image.new("RGB", (900, 300), "#e0a458").save(picture, format="JPEG")
+    upload = user.find(marker="upload-logo").elements.pop()
+    await upload.handle_uploads([SmallFileUpload("logo.jpg", "image/jpeg", picture.getvalue())])
+    await eventually(lambda: f"/uploads/{shop.business_id}/logo-" in html_of(user, "preview-apple"))
+    src = html_of(user, "preview-apple").split('src="', 1)[1].split('"', 1)[0]
+    response = await user.http_client.get(src)
+    assert response.status_code == 200
+    with Image.open(io.BytesIO(response.content)) as stored:
+        assert stored.format == "PNG" and stored.width <= 480 and stored.height <= 150
+
+
+async def test_a_non_image_upload_is_refused(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    upload = user.find(marker="upload-strip").elements.pop()
+    await upload.handle_uploads([SmallFileUpload("x.png", "image/png", b"<script>alert(1)</script>")])
+    await user.should_see("not an image we can read", retries=50)
+
+
+async def test_regenerate_publishes_and_a_worker_pushes_it_with_a_progress_bar(user: User, live, redis, shop):
+    for i in range(3):
+        await new_card(shop, f"Guest {i}")
+    await open_designer(user, shop)
+    user.find("Texts").click()
+    user.find(marker="text-title").clear().type("Winter card")
+    user.find(marker="regenerate").click()
+    await user.should_see("Published v2", retries=50)
+    await user.should_see("Updating issued cards to v2: 0 / 4 · 0%")
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "hub.cli",
+        "worker",
+        "--burst",
+        cwd=ROOT,
+        env=server_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(worker.communicate(), 120)
+    assert worker.returncode == 0, stderr.decode()
+    await user.should_see("All 4 issued cards show v2 · 100%", retries=100)
+    progress = user.find(marker="regen-progress").elements.pop()
+    assert progress.value == 1.0
+    assert set(await Card.filter(template_id=shop.template.id).values_list("template_version", flat=True)) == {2}
+    assert (await CardTemplate.get(id=shop.template.id)).design["title"] == "Winter card"
+    await user.should_see("Live: v2 · 4 issued cards")

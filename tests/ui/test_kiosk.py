@@ -1,0 +1,89 @@
+"""The self-service kiosk: the customer shows the card, sees the stamp land, the screen resets."""
+
+from __future__ import annotations
+
+import re
+
+from nicegui import app
+from nicegui.testing import User
+
+from hub.domain import codes
+from hub.domain.stamps import adjust_stamps
+from hub.models import Card, CardEvent, Voucher, VoucherState
+from hub.ui.scanner import kiosk
+from tests.ui.test_scanner_login import sign_in
+from tests.ui.test_scanner_modes import with_camera
+
+
+async def test_a_seat_signs_in_to_the_kiosk(user: User, live, redis, shop):
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("Show your stamp card's QR code to the camera")
+    await user.should_see("Corner Café")
+
+
+async def test_showing_a_card_stamps_it_with_a_big_friendly_result_that_resets(
+    user: User, live, redis, shop, secret, monkeypatch
+):
+    monkeypatch.setattr(kiosk, "RESULT_SECONDS", 0.5)
+    with_camera(user, codes.card_code(secret, shop.card.number))
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("Stamp added!", retries=100)
+    await user.should_see(marker="progress")  # the customer's card, drawn by the card renderer
+    await user.should_see("1 / 8")
+    await user.should_not_see(marker="kiosk-result", retries=30)
+    event = await CardEvent.get(card_id=shop.card.id, kind="stamp")
+    assert event.detail["source"] == "kiosk"
+    assert (await Card.get(id=shop.card.id)).stamps == 1
+
+
+async def test_the_last_stamp_celebrates_the_reward(user: User, live, redis, shop, secret):
+    await adjust_stamps(shop.business_id, shop.card.id, 7)
+    with_camera(user, codes.card_code(secret, shop.card.number))
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("Reward earned!", retries=100)
+
+
+async def test_a_voucher_shown_at_the_kiosk_is_not_redeemed(user: User, live, redis, shop, secret):
+    await adjust_stamps(shop.business_id, shop.card.id, 8)
+    voucher = await Voucher.get(card_id=shop.card.id)
+    with_camera(user, codes.voucher_code(secret, voucher.id))
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("Vouchers at the counter, please", retries=100)
+    assert (await Voucher.get(id=voucher.id)).state == VoucherState.ACTIVE
+
+
+async def test_another_business_card_is_refused_kindly(user: User, live, redis, shop, other_shop, secret):
+    with_camera(user, codes.card_code(secret, other_shop.card.number))
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("Wrong card", retries=100)
+    await user.should_see("This card is not a Corner Café card.")
+
+
+async def test_staff_controls_need_the_seat_pin(user: User, live, redis, shop):
+    await sign_in(user, shop, "/kiosk")
+    user.find(marker="kiosk-staff").click()
+    user.find(marker="kiosk-pin").type("9999")
+    user.find(marker="kiosk-unlock").click()
+    await user.should_see("Wrong PIN.", retries=50)
+    await user.should_not_see(marker="kiosk-logout")
+
+    user.find(marker="kiosk-pin").type(shop.seat_password)
+    user.find(marker="kiosk-unlock").click()
+    await user.should_see(marker="kiosk-logout", retries=50)
+    user.find(marker="kiosk-switch-camera").click()
+    assert app.storage.user[kiosk.FACING_KEY] == "environment"
+    user.find(marker="kiosk-logout").click()
+    await user.should_see(marker="sign-in", retries=50)
+
+
+async def test_the_kiosk_faces_the_customer_by_default(user: User, live, redis, shop):
+    calls: list[str] = []
+
+    def start(match: re.Match) -> dict:
+        calls.append(match.group(0))
+        return {"ok": False, "error": "No camera found."}
+
+    user.javascript_rules[re.compile(r".*StamphubCamera\.start.*")] = start
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("No camera found.", retries=50)
+    assert '"user"' in calls[0]
