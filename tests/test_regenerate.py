@@ -1,8 +1,5 @@
 """The regeneration job run by a real RQ worker process."""
 
-import subprocess
-import sys
-
 import pytest
 from rq.job import Job
 
@@ -11,31 +8,21 @@ from hub.models import Card
 from hub.realtime.redis import sync_redis
 from hub.workers import regenerate
 from tests.factories import new_card
-from tests.servers import ROOT, server_env
+from tests.servers import server_env
+from tests.workers import run_burst_worker, settle_earlier_work
 
 pytestmark = pytest.mark.slow
 
 
-def run_worker() -> None:
-    worker = subprocess.run(
-        [sys.executable, "-m", "hub.cli", "worker", "--burst"],
-        cwd=ROOT,
-        env=server_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert worker.returncode == 0, worker.stderr
-
-
 async def test_the_worker_moves_every_card_and_records_progress(shop):
+    await settle_earlier_work()
     for i in range(3):
         await new_card(shop, f"Guest {i}")
     template = await templates.publish(shop.business_id, shop.template.id)
     url = server_env()["REDIS_URL"]
     job = regenerate.enqueue(url, shop.business_id, template.id, template.version)
     assert regenerate.enqueue(url, shop.business_id, template.id, template.version).id == job.id
-    run_worker()
+    await run_burst_worker()
     job = Job.fetch(job.id, connection=sync_redis(url))
     assert job.return_value() == 4
     assert job.meta["progress"] == {"done": 4, "total": 4}

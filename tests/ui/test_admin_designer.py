@@ -10,8 +10,8 @@ from PIL import Image
 
 from hub.models import Card, CardTemplate, CardTemplateDraft
 from tests.factories import new_card
-from tests.servers import ROOT, server_env
 from tests.ui.test_admin_support import eventually, sign_in
+from tests.workers import run_burst_worker, settle_earlier_work
 
 
 def html_of(user: User, marker: str) -> str:
@@ -129,6 +129,7 @@ async def test_a_non_image_upload_is_refused(user: User, live, redis, shop):
 
 
 async def test_regenerate_publishes_and_a_worker_pushes_it_with_a_progress_bar(user: User, live, redis, shop):
+    await settle_earlier_work()
     for i in range(3):
         await new_card(shop, f"Guest {i}")
     await open_designer(user, shop)
@@ -137,19 +138,7 @@ async def test_regenerate_publishes_and_a_worker_pushes_it_with_a_progress_bar(u
     user.find(marker="regenerate").click()
     await user.should_see("Published v2", retries=50)
     await user.should_see("Updating issued cards to v2: 0 / 4 · 0%")
-    worker = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "hub.cli",
-        "worker",
-        "--burst",
-        cwd=ROOT,
-        env=server_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    _, stderr = await asyncio.wait_for(worker.communicate(), 120)
-    assert worker.returncode == 0, stderr.decode()
+    await run_burst_worker()
     await user.should_see("All 4 issued cards show v2 · 100%", retries=100)
     progress = user.find(marker="regen-progress").elements.pop()
     assert progress.value == 1.0
