@@ -1,7 +1,4 @@
-import asyncio
 import io
-import subprocess
-import sys
 
 from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
