@@ -18,10 +18,11 @@ async def hit(redis: Redis, prefix: str, key: str, *, limit: int, window: int) -
     bucket = int(time.time() // window)
     name = f"{prefix}:rl:{key}:{bucket}"
     try:
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, window + 1)
-            count, _ = await pipe.execute()
+        # One round trip on the hot path: only the window's first hit sets the expiry. Should
+        # that EXPIRE be lost, the key only lingers; its window has passed and no count reads it.
+        count = await redis.incr(name)
+        if count == 1:
+            await redis.expire(name, window + 1)
     except (RedisError, OSError) as exc:
         log.warning("rate limit unavailable (%s); allowing", exc)
         return

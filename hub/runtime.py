@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 
 from hub import db
 from hub.config import Settings, settings
+from hub.domain import api_keys
 from hub.realtime.bus import EventBus
 from hub.realtime.redis import async_redis
 from hub.realtime.relay import OutboxRelay
@@ -29,6 +30,7 @@ class Runtime:
         relay = OutboxRelay(self.redis, self.settings.events_channel)
         self.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         if listen:
+            self.bus.subscribe("*", api_keys.forget_revoked)
             self.tasks.append(
                 asyncio.create_task(self.bus.listen(self.redis, self.settings.events_channel), name="event-bus")
             )

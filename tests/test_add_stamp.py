@@ -68,6 +68,14 @@ async def test_a_replayed_idempotency_key_changes_nothing(shop):
     assert (await Card.get(id=shop.card.id)).stamps == 1
 
 
+async def test_a_till_retrying_within_the_cooldown_hears_already_counted_not_wait():
+    shop = await make_shop(cooldown_seconds=60)
+    await add_stamp(shop.business_id, shop.card.id, idempotency_key="order-18")
+    with pytest.raises(IdempotencyReplay):
+        await add_stamp(shop.business_id, shop.card.id, idempotency_key="order-18")
+    assert (await Card.get(id=shop.card.id)).stamps == 1
+
+
 async def test_another_business_cannot_stamp_the_card(shop, other_shop):
     with pytest.raises(NotFound):
         await add_stamp(other_shop.business_id, shop.card.id)

@@ -1,19 +1,82 @@
 """Row locks that work on SQLite and PostgreSQL alike."""
 
+from __future__ import annotations
+
+from functools import cache
+
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
-from hub.models import Card
+from hub.db import fetch
+from hub.errors import IdempotencyReplay
+from hub.models import Business, Card, CardTemplate
 
 
 async def lock_card(conn: BaseDBAsyncClient, card_id: int) -> Card | None:
-    """Lock the card row for the rest of the transaction and return it fresh.
+    """Lock the live card row for the rest of the transaction and return it fresh.
 
-    A no-op UPDATE first: on PostgreSQL it takes the row lock, on SQLite it takes the
-    write lock up front, so a deferred transaction cannot fail later when upgrading
-    from a read to a write lock while another process writes.
+    PostgreSQL: SELECT … FOR NO KEY UPDATE. SQLite has no row locks: a no-op UPDATE takes
+    the write lock up front, so a deferred transaction cannot fail later when upgrading from
+    a read to a write lock while another process writes.
     """
-    touched = await Card.filter(id=card_id, deleted_at=None).using_db(conn).update(stamps=F("stamps"))
-    if not touched:
+    query = Card.filter(id=card_id, deleted_at=None).using_db(conn)
+    if conn.capabilities.support_for_update:
+        return await query.select_for_update(no_key=True).first()
+    if not await query.update(stamps=F("stamps")):
         return None
-    return await Card.get(id=card_id).using_db(conn)
+    return await query.first()
+
+
+@cache
+def _stamp_sql(where: str, for_update: bool) -> str:
+    # The idempotency check rides along: a key already in the journal is a replay.
+    def columns(model: type, alias: str) -> str:
+        return ", ".join(f'{alias}."{col}" AS "{alias}_{col}"' for col in model._meta.fields_db_projection.values())
+
+    return (
+        f"SELECT {columns(Card, 'c')}, {columns(CardTemplate, 't')}, {columns(Business, 'b')}, "
+        'EXISTS (SELECT 1 FROM "card_event" e WHERE e."business_id" = c."business_id" '
+        'AND e."idempotency_key" = {}) AS "replayed" '
+        'FROM "card" c JOIN "card_template" t ON t."id" = c."template_id" '
+        'JOIN "business" b ON b."id" = c."business_id" '
+        f'WHERE c."{where}" = {{}} AND c."business_id" = {{}} AND c."deleted_at" IS NULL'
+        + (" FOR NO KEY UPDATE OF c" if for_update else "")
+    )
+
+
+def _model(model: type, row: dict, alias: str):
+    start = f"{alias}_"
+    return model._init_from_db(**{k[len(start) :]: v for k, v in row.items() if k.startswith(start)})
+
+
+async def lock_card_to_stamp(
+    conn: BaseDBAsyncClient,
+    business_id: int,
+    *,
+    card_id: int | None = None,
+    number: int | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Card, CardTemplate, Business] | None:
+    """Lock the business's live card (by id or number) as `lock_card` does, and read its
+    template and business in the same round trip; only the card row is locked, so scans of
+    different cards never queue on their shared template or business.
+
+    A card of another business is None here and never locked. Raises IdempotencyReplay when
+    the journal already holds `idempotency_key` (a concurrent twin that commits meanwhile
+    is caught by the key's unique index instead).
+    """
+    where, ident = ("id", card_id) if card_id is not None else ("number", number)
+    for_update = bool(conn.capabilities.support_for_update)
+    if not for_update:
+        await (
+            Card.filter(**{where: ident}, business_id=business_id, deleted_at=None)
+            .using_db(conn)
+            .update(stamps=F("stamps"))
+        )
+    rows = await fetch(conn, _stamp_sql(where, for_update), idempotency_key, ident, business_id)
+    if not rows:
+        return None
+    row = rows[0]
+    if row["replayed"]:
+        raise IdempotencyReplay()
+    return _model(Card, row, "c"), _model(CardTemplate, row, "t"), _model(Business, row, "b")

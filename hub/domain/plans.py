@@ -63,14 +63,21 @@ def month_start(now: datetime) -> datetime:
 
 
 async def count_operation(
-    conn: BaseDBAsyncClient, business_id: int, *, now: datetime | None = None, enforce: bool = True
+    conn: BaseDBAsyncClient,
+    business_id: int,
+    *,
+    now: datetime | None = None,
+    enforce: bool = True,
+    business: Business | None = None,
 ) -> None:
     """Meter one card operation inside the caller's transaction; raises PlanLimitReached.
 
-    Paid plans skip the gate (no hot row); their usage is read from the journal.
+    Paid plans skip the gate (no hot row); their usage is read from the journal. A caller that
+    read the business row in this transaction already passes it as `business`.
     """
     now = now or utcnow()
-    business = await Business.get(id=business_id).using_db(conn)
+    if business is None:
+        business = await Business.get(id=business_id).using_db(conn)
     plan = plan_of(business)
     if plan.monthly_operations is None:
         return

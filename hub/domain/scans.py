@@ -27,19 +27,19 @@ async def scan(
     """
     parsed = codes.parse_code(secret, raw_code)
     if parsed.kind == "card":
-        card = await Card.get_or_none(number=parsed.ident)
-        if card is None or card.deleted_at is not None:
-            raise NotFound("This card no longer exists.")
-        if card.business_id != business_id:
-            raise ForeignCard()
-        return await add_stamp(
-            business_id,
-            card.id,
-            seat_id=seat_id,
-            location_id=location_id,
-            idempotency_key=idempotency_key,
-            source=via,
-        )
+        try:
+            return await add_stamp(
+                business_id,
+                number=parsed.ident,
+                seat_id=seat_id,
+                location_id=location_id,
+                idempotency_key=idempotency_key,
+                source=via,
+            )
+        except NotFound:
+            if await Card.exists(number=parsed.ident, deleted_at=None):
+                raise ForeignCard() from None
+            raise NotFound("This card no longer exists.") from None
     voucher = await Voucher.get_or_none(id=parsed.ident)
     if voucher is None:
         raise NotFound("This voucher no longer exists.")

@@ -10,7 +10,7 @@ from tortoise.transactions import in_transaction
 from hub.domain import lottery, plans
 from hub.domain.cards import card_state, updated_event
 from hub.domain.clock import utcnow
-from hub.domain.locks import lock_card
+from hub.domain.locks import lock_card, lock_card_to_stamp
 from hub.domain.outcomes import ScanResult
 from hub.domain.vouchers import create_voucher, default_expiry
 from hub.errors import IdempotencyReplay, InvalidInput, NotFound
@@ -19,38 +19,37 @@ from hub.realtime import outbox
 from hub.realtime.events import CardStamped
 
 
-async def _replayed(business_id: int, idempotency_key: str | None) -> None:
-    if idempotency_key and await CardEvent.exists(business_id=business_id, idempotency_key=idempotency_key):
-        raise IdempotencyReplay()
-
-
 async def add_stamp(
     business_id: int,
-    card_id: int,
+    card_id: int | None = None,
     *,
+    number: int | None = None,
     seat_id: int | None = None,
     location_id: int | None = None,
     idempotency_key: str | None = None,
     source: str = "scan",
     now: datetime | None = None,
 ) -> ScanResult:
-    """Add one stamp, honouring the template's cooldown and daily cap.
+    """Add one stamp to the card `card_id` (or the card `number`), honouring the template's
+    cooldown and daily cap.
 
     Exactly once under concurrency: the card row is locked for the whole check-and-write,
-    and the idempotency key is unique per business.
+    and the idempotency key is unique per business. A card of another business is NotFound
+    here and never locked.
     """
     now = now or utcnow()
-    await _replayed(business_id, idempotency_key)
     seat_name = None
     if seat_id:
         seat = await StaffSeat.get_or_none(id=seat_id, business_id=business_id)
         seat_name = seat.name if seat else None
     try:
         async with in_transaction() as conn:
-            card = await lock_card(conn, card_id)
-            if card is None or card.business_id != business_id:
+            locked = await lock_card_to_stamp(
+                conn, business_id, card_id=card_id, number=number, idempotency_key=idempotency_key
+            )
+            if locked is None:
                 raise NotFound("No such card.")
-            template = await CardTemplate.get(id=card.template_id).using_db(conn)
+            card, template, business = locked
             if template.cooldown_seconds and card.last_stamp_at:
                 wait = card.last_stamp_at + timedelta(seconds=template.cooldown_seconds) - now
                 if wait.total_seconds() > 0:
@@ -75,7 +74,7 @@ async def add_stamp(
                     return ScanResult("rejected", card, template, reason="daily_cap", detail=cap)
 
             try:
-                await plans.count_operation(conn, business_id, now=now)
+                await plans.count_operation(conn, business_id, now=now, business=business)
             except plans.PlanLimitReached as exc:
                 return ScanResult("rejected", card, template, reason="plan_limit", detail=exc.detail)
             card.stamps += 1
@@ -125,8 +124,7 @@ async def add_stamp(
                 "location_id": location_id,
                 **card_state(card, template),
             }
-            await outbox.record(conn, stamped)
-            await outbox.record(conn, updated_event(card, template))
+            await outbox.record_many(conn, [stamped, updated_event(card, template)])
     except IntegrityError as exc:  # a concurrent request carried the same idempotency key
         raise IdempotencyReplay() from exc
     outbox.committed()

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from hub.domain.cards import updated_event
 from hub.errors import InvalidInput, NotFound
-from hub.models import Card, CardTemplate, CardTemplateDraft, CardTemplateVersion, OutboxEvent
+from hub.models import Card, CardTemplate, CardTemplateDraft, CardTemplateVersion
 from hub.realtime import outbox
 from hub.realtime.events import TemplatePublished, TemplateRegeneration
 
@@ -261,9 +261,7 @@ async def apply_version(
                     .update(template_version=version)
                 )
                 cards = await Card.filter(id__in=ids, deleted_at=None).order_by("id").using_db(conn)
-                await OutboxEvent.bulk_create(
-                    [OutboxEvent(payload=updated_event(card, template)) for card in cards], using_db=conn
-                )
+                await outbox.record_many(conn, [updated_event(card, template) for card in cards])
                 done += len(cards)
                 last_id = ids[-1]
             finished = len(ids) < batch

@@ -94,6 +94,16 @@ def for_room(event: dict[str, Any], room: str) -> dict[str, Any]:
     return event
 
 
+# API keys: every process forgets a revoked key it had verified recently.
+class ApiKeyRevoked(TypedDict):
+    type: Literal["api_key.revoked"]
+    business_id: int
+    key_id: int
+
+
+EVENT_TYPES = (*EVENT_TYPES, "api_key.revoked")
+
+
 # Admin console: template versions and the regeneration that pushes them to issued cards.
 class TemplatePublished(TypedDict):
     type: Literal["template.published"]

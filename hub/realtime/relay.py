@@ -1,14 +1,17 @@
 """Publish committed outbox rows to Redis.
 
-Every process that writes (web or worker) runs a relay. Rows are claimed with a
-conditional UPDATE so two relays never publish the same batch; a claim left by a
-crashed process goes stale and is taken over. While Redis is down, rows simply
-wait in the table and go out when it returns.
+Every process that writes (web or worker) runs a relay. Rows a process records while
+its relay runs are claimed by that relay as they are written, so right after commit it
+publishes them with one read and one mark. Anything else (rows written without a relay, a
+claim left by a crashed process gone stale) is claimed by a sweep with a conditional
+UPDATE, so two relays never publish the same row. While Redis is down, rows simply wait
+in the table and go out when it returns.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
@@ -16,6 +19,7 @@ from datetime import timedelta
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -28,6 +32,11 @@ log = logging.getLogger(__name__)
 
 CLAIM_TTL = timedelta(seconds=30)
 KEEP_PUBLISHED = timedelta(days=1)
+SWEEP_EVERY = 1.0
+# Reactions only enqueue jobs (wallet pushes, webhooks, automations), which may start a few ms
+# later; gathering events that long lets one round of their lookups serve many events under
+# load, while publishing (the customer's screen) never waits.
+REACTION_GATHER = 0.05
 
 
 async def _commit_without_flush(conn: BaseDBAsyncClient) -> None:
@@ -38,22 +47,63 @@ async def _commit_without_flush(conn: BaseDBAsyncClient) -> None:
         await conn.execute_script("SET LOCAL synchronous_commit TO OFF")
 
 
+async def _mark_published(ids: list[int]) -> None:
+    conn = connections.get("default")
+    if conn.capabilities.dialect == "postgres":
+        # One round trip: a multi-statement query is one transaction, so SET LOCAL holds for it.
+        listed = ",".join(str(int(i)) for i in ids)
+        await conn.execute_script(
+            "SET LOCAL synchronous_commit TO OFF; "
+            f'UPDATE "outbox_event" SET "published_at" = now() WHERE "id" IN ({listed})'
+        )
+    else:
+        await OutboxEvent.filter(id__in=ids).update(published_at=utcnow())
+
+
 class OutboxRelay:
     def __init__(self, redis: Redis, channel: str, *, batch: int = 500) -> None:
         self.redis = redis
         self.channel = channel
         self.batch = batch
+        # Rows this process records while the relay runs carry this claim (see outbox.record).
+        self.token = secrets.token_hex(8)
         self._wake = asyncio.Event()
         # One flush at a time per relay: a caller that flushes (a job before it returns) must
         # wait for a batch the background loop has claimed to go out, not find nothing to do.
         self._flushing = asyncio.Lock()
+        self._to_react: list[dict] = []
+        self._react_wake = asyncio.Event()
 
     async def flush(self) -> int:
-        """Publish one batch; returns how many went out. Raises RedisError when Redis is down."""
-        async with self._flushing:
-            return await self._flush_batch()
+        """Publish one batch (this process's rows first) and run its reactions; returns how many
+        went out. Raises RedisError when Redis is down."""
+        sent = await self._flush_own_then_unowned()
+        await self._react()
+        return sent
 
-    async def _flush_batch(self) -> int:
+    async def _flush_own_then_unowned(self) -> int:
+        async with self._flushing:
+            return await self._publish(self.token) or await self._publish(await self._claim_unowned())
+
+    async def _react(self) -> None:
+        events, self._to_react = self._to_react, []
+        if events:
+            await reactions.run(events)
+
+    async def _react_gathered(self) -> None:
+        while True:
+            await self._react_wake.wait()
+            await asyncio.sleep(REACTION_GATHER)
+            self._react_wake.clear()
+            await self._react()
+
+    async def sweep(self) -> int:
+        """Take over rows nobody is publishing: written without a relay, or claimed by a process
+        that died before publishing them."""
+        async with self._flushing:
+            return await self._publish(await self._claim_unowned())
+
+    async def _claim_unowned(self) -> str | None:
         now = utcnow()
         unclaimed = Q(claim=None) | Q(claimed_at__lt=now - CLAIM_TTL)
         ids = (
@@ -63,7 +113,7 @@ class OutboxRelay:
             .values_list("id", flat=True)
         )
         if not ids:
-            return 0
+            return None
         token = secrets.token_hex(8)
         async with in_transaction() as conn:
             await _commit_without_flush(conn)
@@ -72,44 +122,59 @@ class OutboxRelay:
                 .using_db(conn)
                 .update(claim=token, claimed_at=now)
             )
-        rows = await OutboxEvent.filter(claim=token, published_at=None).order_by("id")
+        return token
+
+    async def _publish(self, token: str | None) -> int:
+        if token is None:
+            return 0
+        rows = await OutboxEvent.filter(claim=token, published_at=None).order_by("id").limit(self.batch)
         if not rows:
             return 0
+        events = [{**row.payload, "event_id": row.id} for row in rows]
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
-                for row in rows:
-                    pipe.publish(self.channel, json.dumps({**row.payload, "event_id": row.id}))
+                for event in events:
+                    pipe.publish(self.channel, json.dumps(event))
                 await pipe.execute()
         except (RedisError, OSError):
-            await OutboxEvent.filter(claim=token, published_at=None).update(claim=None, claimed_at=None)
+            # Released, so that whichever relay reaches Redis first claims them afresh.
+            await OutboxEvent.filter(id__in=[row.id for row in rows], published_at=None).update(
+                claim=None, claimed_at=None
+            )
             raise
-        async with in_transaction() as conn:
-            await _commit_without_flush(conn)
-            await OutboxEvent.filter(claim=token).using_db(conn).update(published_at=utcnow())
-        await reactions.run([{**row.payload, "event_id": row.id} for row in rows])
+        await _mark_published([row.id for row in rows])
+        self._to_react.extend(events)
+        self._react_wake.set()
         return len(rows)
 
     async def prune(self) -> int:
         return await OutboxEvent.filter(published_at__lt=utcnow() - KEEP_PUBLISHED).delete()
 
     async def run(self) -> None:
-        outbox.register_waiter(self._wake)
+        outbox.register_relay(self._wake, self.token)
         backoff = 0.1
         sweeps = 0
+        last_sweep = 0.0
+        loop = asyncio.get_running_loop()
+        reacting = asyncio.create_task(self._react_gathered(), name="outbox-reactions")
         try:
             while True:
                 try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=1.0)
+                    await asyncio.wait_for(self._wake.wait(), timeout=SWEEP_EVERY)
                 except TimeoutError:
                     pass
                 self._wake.clear()
                 try:
-                    while await self.flush() >= self.batch:
+                    while await self._flush_own_then_unowned() >= self.batch:
                         pass
+                    if loop.time() - last_sweep >= SWEEP_EVERY:
+                        last_sweep = loop.time()
+                        while await self.sweep() >= self.batch:
+                            pass
+                        sweeps += 1
+                        if sweeps % 3600 == 0:
+                            await self.prune()
                     backoff = 0.1
-                    sweeps += 1
-                    if sweeps % 3600 == 0:
-                        await self.prune()
                 except (RedisError, OSError) as exc:
                     log.warning("outbox relay: Redis unavailable (%s); retrying in %.1fs", exc, backoff)
                     await asyncio.sleep(backoff)
@@ -119,4 +184,9 @@ class OutboxRelay:
                     log.exception("outbox relay failed; retrying")
                     await asyncio.sleep(1.0)
         finally:
-            outbox.unregister_waiter(self._wake)
+            outbox.unregister_relay(self._wake)
+            reacting.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reacting
+            with contextlib.suppress(Exception):
+                await self._react()  # published events keep their side effects when we stop

@@ -68,8 +68,12 @@ def create_socket_server(
             await sio.enter_room(sid, room)
 
     async def forward(event: dict[str, Any]) -> None:
+        local = sio.manager.rooms.get("/", {})
         for room in rooms(event):
-            await sio.emit(event["type"], for_room(event, room), room=room, ignore_queue=True)
+            # Most rooms have nobody connected here (the business room of a shop whose owner is
+            # offline); the manager would encode the packet before finding that out.
+            if local.get(room):
+                await sio.emit(event["type"], for_room(event, room), room=room, ignore_queue=True)
 
     bus.subscribe("*", forward)
     return sio

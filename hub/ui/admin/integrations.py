@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from hub.domain.api_keys import ALL_SCOPES, create_api_key
-from hub.domain.clock import utcnow
+from hub.domain.api_keys import ALL_SCOPES, create_api_key, revoke_api_key
+from hub.errors import NotFound
 from hub.models import ApiKey
 from hub.runtime import runtime
 from hub.ui.admin.frame import frame, owner_session, to_login, when
@@ -50,7 +52,8 @@ async def integrations_page() -> RedirectResponse | None:
                 )
         if not await dialog:
             return
-        await ApiKey.filter(id=key.id, business_id=session.business_id, revoked_at=None).update(revoked_at=utcnow())
+        with contextlib.suppress(NotFound):  # revoked meanwhile in another tab
+            await revoke_api_key(session.business_id, key.id)
         keys.refresh()
 
     async def create() -> None:
