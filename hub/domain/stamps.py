@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from hub.domain import lottery, plans
+from hub.domain import lottery, plans, stamp_rows
 from hub.domain.cards import card_state, updated_event
 from hub.domain.clock import utcnow
 from hub.domain.locks import lock_card, lock_card_to_stamp
@@ -81,21 +81,21 @@ async def add_stamp(
             card.stamps_total += 1
             card.last_stamp_at = now
             full = card.stamps >= template.stamps_required
-            await CardEvent.create(
-                business_id=business_id,
-                card_id=card.id,
-                customer_id=card.customer_id,
-                kind="stamp",
-                delta=1,
-                stamps_after=card.stamps,
-                seat_id=seat_id,
-                location_id=location_id,
-                idempotency_key=idempotency_key,
-                detail={"source": source},
-                using_db=conn,
-            )
+            journal = {
+                "business_id": business_id,
+                "card_id": card.id,
+                "customer_id": card.customer_id,
+                "kind": "stamp",
+                "delta": 1,
+                "stamps_after": card.stamps,
+                "seat_id": seat_id,
+                "location_id": location_id,
+                "idempotency_key": idempotency_key,
+                "detail": {"source": source},
+            }
             voucher = None
             if full:
+                await CardEvent.create(**journal, using_db=conn)
                 card.stamps = 0
                 card.rounds_completed += 1
                 if template.reward_type == "lottery":
@@ -112,9 +112,6 @@ async def add_stamp(
                         seat_id=seat_id,
                         location_id=location_id,
                     )
-            await card.save(
-                update_fields=["stamps", "stamps_total", "last_stamp_at", "rounds_completed"], using_db=conn
-            )
             stamped: CardStamped = {
                 "type": "card.stamped",
                 "delta": 1,
@@ -124,7 +121,14 @@ async def add_stamp(
                 "location_id": location_id,
                 **card_state(card, template),
             }
-            await outbox.record_many(conn, [stamped, updated_event(card, template)])
+            events = [stamped, updated_event(card, template)]
+            if full:
+                await card.save(
+                    update_fields=["stamps", "stamps_total", "last_stamp_at", "rounds_completed"], using_db=conn
+                )
+                await outbox.record_many(conn, events)
+            else:
+                await stamp_rows.write(conn, card, journal, events)
     except IntegrityError as exc:  # a concurrent request carried the same idempotency key
         raise IdempotencyReplay() from exc
     outbox.committed()

@@ -18,7 +18,8 @@ from hub.models import OutboxEvent
 _relays: dict[asyncio.Event, str] = {}
 
 
-def _claim() -> dict[str, Any]:
+def claim() -> dict[str, Any]:
+    """The claim columns of a row recorded now: this process's relay, or none."""
     for token in _relays.values():
         return {"claim": token, "claimed_at": utcnow()}
     return {}
@@ -26,13 +27,13 @@ def _claim() -> dict[str, Any]:
 
 async def record(conn: BaseDBAsyncClient, event: dict[str, Any]) -> None:
     """Store an event with the transaction `conn`; it is published only if that commits."""
-    await OutboxEvent.create(payload=event, using_db=conn, **_claim())
+    await OutboxEvent.create(payload=event, using_db=conn, **claim())
 
 
 async def record_many(conn: BaseDBAsyncClient, events: list[dict[str, Any]]) -> None:
     if events:
-        claim = _claim()
-        await OutboxEvent.bulk_create([OutboxEvent(payload=event, **claim) for event in events], using_db=conn)
+        claimed = claim()
+        await OutboxEvent.bulk_create([OutboxEvent(payload=event, **claimed) for event in events], using_db=conn)
 
 
 def committed() -> None:
