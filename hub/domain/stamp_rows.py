@@ -13,7 +13,7 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from hub.domain.clock import utcnow
-from hub.models import Card, CardEvent
+from hub.models import Card, CardEvent, OutboxEvent
 from hub.realtime import outbox
 
 _JOURNAL = (
@@ -48,18 +48,21 @@ def _sql(events: int) -> str:
     return (
         f'WITH journal AS (INSERT INTO "card_event" ({columns}) VALUES ({", ".join(journal)})), '
         f'counters AS (UPDATE "card" SET {sets} WHERE "id" = {counters[-1]}) '
-        f'INSERT INTO "outbox_event" ("payload", "created_at", "claim", "claimed_at") VALUES {values}'
+        f'INSERT INTO "outbox_event" ("payload", "created_at", "claim", "claimed_at") VALUES {values} RETURNING "id"'
     )
 
 
-async def write(conn: BaseDBAsyncClient, card: Card, journal: dict[str, Any], events: list[dict[str, Any]]) -> None:
-    """Raises IntegrityError when the journal already holds the idempotency key."""
+async def write(
+    conn: BaseDBAsyncClient, card: Card, journal: dict[str, Any], events: list[dict[str, Any]]
+) -> outbox.Handed:
+    """Returns the events' rows to hand to the relay once committed. Raises IntegrityError when
+    the journal already holds the idempotency key."""
+    claimed = outbox.claim(handover=True)
     if conn.capabilities.dialect != "postgres":
         await CardEvent.create(**journal, using_db=conn)
         await card.save(update_fields=list(_COUNTERS), using_db=conn)
-        await outbox.record_many(conn, events)
-        return
-    claimed = outbox.claim()
+        rows = [await OutboxEvent.create(payload=event, using_db=conn, **claimed) for event in events]
+        return outbox.Handed(claimed.get("claim"), [(row.id, event) for row, event in zip(rows, events, strict=True)])
     now = utcnow()  # as the ORM's auto_now_add stamps the rows
     values = [
         *(json.dumps(journal[c]) if c == "detail" else journal[c] for c in _JOURNAL),
@@ -71,4 +74,7 @@ async def write(conn: BaseDBAsyncClient, card: Card, journal: dict[str, Any], ev
         now,
         *(json.dumps(event) for event in events),
     ]
-    await conn.execute_query(_sql(len(events)), values)
+    _, inserted = await conn.execute_query(_sql(len(events)), values)
+    # Serial ids follow the VALUES order within one statement.
+    ids = sorted(int(row["id"]) for row in inserted)
+    return outbox.Handed(claimed.get("claim"), list(zip(ids, events, strict=True)))

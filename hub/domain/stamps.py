@@ -122,16 +122,17 @@ async def add_stamp(
                 **card_state(card, template),
             }
             events = [stamped, updated_event(card, template)]
+            handed = None
             if full:
                 await card.save(
                     update_fields=["stamps", "stamps_total", "last_stamp_at", "rounds_completed"], using_db=conn
                 )
                 await outbox.record_many(conn, events)
             else:
-                await stamp_rows.write(conn, card, journal, events)
+                handed = await stamp_rows.write(conn, card, journal, events)
     except IntegrityError as exc:  # a concurrent request carried the same idempotency key
         raise IdempotencyReplay() from exc
-    outbox.committed()
+    outbox.committed(handed)
     return ScanResult("reward" if full else "stamped", card, template, voucher=voucher)
 
 

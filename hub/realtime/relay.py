@@ -72,6 +72,8 @@ class OutboxRelay:
         # wait for a batch the background loop has claimed to go out, not find nothing to do.
         self._flushing = asyncio.Lock()
         self._to_react: list[dict] = []
+        self._handed: list[outbox.Row] = []
+        self._in_table = True  # committed rows of ours to read from the table
         self._react_wake = asyncio.Event()
 
     async def flush(self) -> int:
@@ -81,9 +83,25 @@ class OutboxRelay:
         await self._react()
         return sent
 
-    async def _flush_own_then_unowned(self) -> int:
+    async def _flush_own_then_unowned(self, *, sweep: bool = True) -> int:
         async with self._flushing:
-            return await self._publish(self.token) or await self._publish(await self._claim_unowned())
+            if self._handed:
+                handed, self._handed = self._handed[: self.batch], self._handed[self.batch :]
+                return await self._publish_rows(handed)
+            if self._in_table:
+                self._in_table = False
+                sent = await self._publish(self.token)
+                if sent:
+                    # A commit meanwhile may have set the flag again; only ever raise it here.
+                    self._in_table = self._in_table or sent >= self.batch
+                    return sent
+            return await self._publish(await self._claim_unowned()) if sweep else 0
+
+    def _take(self, rows: list[outbox.Row] | None) -> None:
+        if rows is None:
+            self._in_table = True
+        else:
+            self._handed.extend(rows)
 
     async def _react(self) -> None:
         events, self._to_react = self._to_react, []
@@ -128,9 +146,13 @@ class OutboxRelay:
         if token is None:
             return 0
         rows = await OutboxEvent.filter(claim=token, published_at=None).order_by("id").limit(self.batch)
+        return await self._publish_rows([(row.id, row.payload) for row in rows])
+
+    async def _publish_rows(self, rows: list[outbox.Row]) -> int:
         if not rows:
             return 0
-        events = [{**row.payload, "event_id": row.id} for row in rows]
+        ids = [row_id for row_id, _ in rows]
+        events = [{**payload, "event_id": row_id} for row_id, payload in rows]
         try:
             async with self.redis.pipeline(transaction=False) as pipe:
                 for event in events:
@@ -138,11 +160,9 @@ class OutboxRelay:
                 await pipe.execute()
         except (RedisError, OSError):
             # Released, so that whichever relay reaches Redis first claims them afresh.
-            await OutboxEvent.filter(id__in=[row.id for row in rows], published_at=None).update(
-                claim=None, claimed_at=None
-            )
+            await OutboxEvent.filter(id__in=ids, published_at=None).update(claim=None, claimed_at=None)
             raise
-        await _mark_published([row.id for row in rows])
+        await _mark_published(ids)
         self._to_react.extend(events)
         self._react_wake.set()
         return len(rows)
@@ -151,7 +171,7 @@ class OutboxRelay:
         return await OutboxEvent.filter(published_at__lt=utcnow() - KEEP_PUBLISHED).delete()
 
     async def run(self) -> None:
-        outbox.register_relay(self._wake, self.token)
+        outbox.register_relay(self._wake, self.token, self._take)
         backoff = 0.1
         sweeps = 0
         last_sweep = 0.0
@@ -165,8 +185,9 @@ class OutboxRelay:
                     pass
                 self._wake.clear()
                 try:
-                    while await self._flush_own_then_unowned() >= self.batch:
-                        pass
+                    while await self._flush_own_then_unowned(sweep=False):
+                        if not (self._handed or self._in_table):
+                            break
                     if loop.time() - last_sweep >= SWEEP_EVERY:
                         last_sweep = loop.time()
                         while await self.sweep() >= self.batch:
