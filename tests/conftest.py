@@ -33,6 +33,9 @@ os.environ.update(
     SECRET_KEY=f"test-secret-{RUN}",
     REDIS_PREFIX=f"test:{RUN}:{WORKER}",
     PUBLIC_URL="http://testserver",
+    # The suite's webhook receivers listen on 127.0.0.1; tests/integrations/test_webhook_targets.py
+    # switches this off to check that private addresses are refused.
+    STAMPHUB_WEBHOOKS_PRIVATE="1",
 )
 
 import asyncio  # noqa: E402

@@ -19,16 +19,25 @@ async def settle_earlier_work() -> None:
     default_queue(server_env()["REDIS_URL"]).empty()
 
 
-async def run_burst_worker(timeout: float = 120) -> None:
+# A burst with RQ's scheduler: due scheduled jobs (retries waiting out their backoff) are queued first.
+WITH_SCHEDULER = """
+import os
+from rq import SimpleWorker
+from hub.realtime.redis import sync_redis
+from hub.workers.queue import default_queue
+url = os.environ["REDIS_URL"]
+SimpleWorker([default_queue(url)], connection=sync_redis(url)).work(burst=True, with_scheduler=True)
+"""
+
+
+async def run_burst_worker(timeout: float = 120, *, scheduler: bool = False, **env: str) -> None:
     """Run `stamphub worker --burst` until the queue is empty; the event loop keeps serving pages meanwhile."""
+    command = ["-c", WITH_SCHEDULER] if scheduler else ["-m", "hub.cli", "worker", "--burst"]
     worker = await asyncio.create_subprocess_exec(
         sys.executable,
-        "-m",
-        "hub.cli",
-        "worker",
-        "--burst",
+        *command,
         cwd=ROOT,
-        env=server_env(),
+        env=server_env(**env),
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )

@@ -25,7 +25,7 @@ from tortoise.expressions import Q
 from hub.domain.clock import utcnow
 from hub.errors import InvalidInput, NotFound
 from hub.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from hub.webhooks import signing, transport
+from hub.webhooks import signing, targets, transport
 
 EVENTS = (
     "card.issued",
@@ -56,6 +56,8 @@ def _check_url(url: str) -> str:
         raise InvalidInput("Give a full http(s) URL, up to 500 characters.", field="url")
     if parts.username or parts.password:
         raise InvalidInput("Put credentials in your receiver, not in the URL.", field="url")
+    if refusal := targets.refused_literal(parts.hostname):
+        raise InvalidInput(refusal, field="url")
     return url
 
 

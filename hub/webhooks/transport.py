@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
+
+from hub.webhooks import targets
 
 TIMEOUT_SECONDS = 10.0
 USER_AGENT = "Stamphub-Webhooks/1"
@@ -24,6 +27,10 @@ class Response:
 
 async def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float = TIMEOUT_SECONDS) -> Response:
     started = time.perf_counter()
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if refusal := await targets.refused(parts.hostname or "", port):
+        return Response(None, int((time.perf_counter() - started) * 1000), refusal)
     try:
         # Redirects are not followed: a signed body must reach the URL the owner registered.
         async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:

@@ -1,11 +1,9 @@
-"""Integration fixtures: an API client on the test runtime, a local webhook receiver speaking
-plain HTTP, and burst runs of a real RQ worker process (with its scheduler, for retries)."""
+"""Integration fixtures: an API client on the test runtime and a local webhook receiver speaking
+plain HTTP. tests/workers.py runs the real RQ worker process."""
 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,7 +13,6 @@ import httpx
 import pytest
 
 from hub.api.app import create_api_app
-from tests.servers import ROOT, server_env
 
 
 @pytest.fixture
@@ -80,24 +77,6 @@ def receiver() -> Iterator[Receiver]:
     yield state
     server.shutdown()
     server.server_close()
-
-
-WORKER = """
-import os
-from rq import SimpleWorker
-from hub.realtime.redis import sync_redis
-from hub.workers.queue import default_queue
-url = os.environ["REDIS_URL"]
-SimpleWorker([default_queue(url)], connection=sync_redis(url)).work(burst=True, with_scheduler=True)
-"""
-
-
-def run_worker_burst(**env: str) -> None:
-    """One burst of a real worker process: due scheduled retries are queued first, then the queue drains."""
-    done = subprocess.run(
-        [sys.executable, "-c", WORKER], cwd=ROOT, env=server_env(**env), capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
 
 
 @pytest.fixture

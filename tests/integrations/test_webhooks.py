@@ -9,7 +9,8 @@ from hub.domain import webhooks
 from hub.domain.stamps import add_stamp
 from hub.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from hub.webhooks import signing
-from tests.integrations.conftest import auth, run_worker_burst
+from tests.integrations.conftest import auth
+from tests.workers import run_burst_worker, settle_earlier_work
 
 FAST_RETRIES = {"STAMPHUB_WEBHOOK_RETRY_INTERVALS": "1,1,1"}
 
@@ -37,7 +38,7 @@ async def delivery_for(endpoint_id: int, timeout: float = 10.0) -> WebhookDelive
 
 async def until_finished(delivery_id: int, rounds: int = 8) -> WebhookDelivery:
     for _ in range(rounds):
-        await asyncio.to_thread(run_worker_burst, **FAST_RETRIES)
+        await run_burst_worker(scheduler=True, **FAST_RETRIES)
         delivery = await WebhookDelivery.get(id=delivery_id)
         if delivery.status in ("succeeded", "failed"):
             return delivery
@@ -46,6 +47,7 @@ async def until_finished(delivery_id: int, rounds: int = 8) -> WebhookDelivery:
 
 
 async def test_a_receiver_gets_a_signed_delivery_of_the_events_it_chose(api, live, shop, receiver):
+    await settle_earlier_work()
     endpoint = await register(api, shop, receiver.url, ["card.stamped"])
     assert endpoint["secret"].startswith("whsec_")
     await add_stamp(shop.business_id, shop.card.id)
@@ -67,6 +69,7 @@ async def test_a_receiver_gets_a_signed_delivery_of_the_events_it_chose(api, liv
 
 
 async def test_a_receiver_failing_twice_gets_the_event_exactly_once_after_retries(api, live, shop, receiver):
+    await settle_earlier_work()
     receiver.fail_first = 2
     endpoint = await register(api, shop, receiver.url, ["card.stamped"])
     await add_stamp(shop.business_id, shop.card.id)
@@ -86,7 +89,7 @@ async def test_a_receiver_failing_twice_gets_the_event_exactly_once_after_retrie
     assert all(a.response_ms >= 0 for a in attempts)
 
     # A succeeded delivery is never sent again, whatever runs later.
-    await asyncio.to_thread(run_worker_burst, **FAST_RETRIES)
+    await run_burst_worker(scheduler=True, **FAST_RETRIES)
     assert await webhooks.attempt_delivery(delivery.id, [1]) == "skipped"
     assert len(receiver.requests) == 3
 
