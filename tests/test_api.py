@@ -1,8 +1,11 @@
+import asyncio
 import uuid
+import weakref
 
 import httpx
 import pytest
 
+from hub import admission
 from hub.api.app import create_api_app
 from hub.domain import codes
 from hub.models import Card, CardEvent, Voucher
@@ -87,6 +90,30 @@ async def test_a_replayed_idempotency_key_is_a_conflict_and_changes_nothing(api,
     assert replay.status_code == 409 and replay.json()["error"] == "idempotency_replayed"
     assert (await Card.get(id=shop.card.id)).stamps == 1
     assert await CardEvent.filter(card_id=shop.card.id, kind="stamp").count() == 1
+
+
+async def test_a_saturated_server_answers_busy_at_once_and_the_retry_counts_once(api, shop, secret, monkeypatch):
+    monkeypatch.setattr(admission, "IN_PROGRESS", 1)
+    monkeypatch.setattr(admission, "WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(admission, "_gates", weakref.WeakKeyDictionary())
+    code = codes.card_code(secret, shop.card.number)
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def a_slow_scan_elsewhere() -> None:
+        async with admission.slot():
+            held.set()
+            await release.wait()
+
+    elsewhere = asyncio.create_task(a_slow_scan_elsewhere())
+    await held.wait()
+    busy = await post_scan(api, shop, code, key="till-3:order-77")
+    assert busy.status_code == 503 and busy.json()["error"] == "busy"
+    assert busy.headers["Retry-After"] == "1"
+    assert (await Card.get(id=shop.card.id)).stamps == 0
+    release.set()
+    await elsewhere
+    retried = await post_scan(api, shop, code, key="till-3:order-77")
+    assert retried.status_code == 200 and retried.json()["card"]["stamps"] == 1
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer sh_nope_nope"}, {"Authorization": "Basic abc"}])

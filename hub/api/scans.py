@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
+from hub import admission
 from hub.api.auth import api_key, require
 from hub.api.integrations import voucher_by_redeem_code
 from hub.domain.scans import scan
@@ -44,13 +45,14 @@ class ScanOut(BaseModel):
 async def create_scan(body: ScanIn, key: Annotated[ApiKey, Depends(api_key)]) -> dict:
     """Stamp a card code or redeem a voucher code, exactly once per idempotency key."""
     require(key, "stamp")
-    result = await scan(
-        key.business_id,
-        body.code,
-        secret=runtime().settings.secret_key,
-        idempotency_key=body.idempotency_key,
-        via="api",
-    )
+    async with admission.slot():
+        result = await scan(
+            key.business_id,
+            body.code,
+            secret=runtime().settings.secret_key,
+            idempotency_key=body.idempotency_key,
+            via="api",
+        )
     return result.as_dict()
 
 
@@ -59,5 +61,6 @@ async def redeem_code(body: RedeemIn, key: Annotated[ApiKey, Depends(api_key)], 
     """Redeem a voucher by the short code printed under it (for POS promo-code fields)."""
     require(key, "redeem")
     voucher = await voucher_by_redeem_code(key, request, body.redeem_code)
-    result = await redeem_voucher(key.business_id, voucher, via="pos", idempotency_key=body.idempotency_key)
+    async with admission.slot():
+        result = await redeem_voucher(key.business_id, voucher, via="pos", idempotency_key=body.idempotency_key)
     return result.as_dict()

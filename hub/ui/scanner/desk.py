@@ -6,6 +6,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
+from hub import admission
 from hub.domain import codes
 from hub.domain.customer_search import CardHit, search_cards
 from hub.domain.outcomes import ScanResult
@@ -31,15 +32,16 @@ class Desk:
         async def run() -> ScanResult:
             if not vouchers and codes.parse_code(self.secret, code).kind == "voucher":
                 raise _VoucherAtKiosk()
-            return await scan(
-                self.ctx.business_id,
-                code,
-                secret=self.secret,
-                seat_id=self.ctx.seat_id,
-                location_id=self.ctx.location_id,
-                idempotency_key=key,
-                via=via,
-            )
+            async with admission.slot():
+                return await scan(
+                    self.ctx.business_id,
+                    code,
+                    secret=self.secret,
+                    seat_id=self.ctx.seat_id,
+                    location_id=self.ctx.location_id,
+                    idempotency_key=key,
+                    via=via,
+                )
 
         return await self._verdict(run)
 
