@@ -27,7 +27,9 @@ class Runtime:
     async def start(self, *, listen: bool = True, connect_db: bool = True) -> None:
         if connect_db:
             await db.connect(self.settings.database_url)
-        relay = OutboxRelay(self.redis, self.settings.events_channel)
+        relay = OutboxRelay(
+            self.redis, self.settings.events_channel, deliver_locally=self.bus.dispatch if listen else None
+        )
         self.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         if listen:
             self.bus.subscribe("*", api_keys.forget_revoked)
