@@ -27,9 +27,7 @@ class Runtime:
     async def start(self, *, listen: bool = True, connect_db: bool = True) -> None:
         if connect_db:
             await db.connect(self.settings.database_url)
-        relay = OutboxRelay(
-            self.redis, self.settings.events_channel, deliver_locally=self.bus.dispatch if listen else None
-        )
+        relay = OutboxRelay(self.redis, self.settings.events_channel)
         self.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         if listen:
             self.bus.subscribe("*", api_keys.forget_revoked)

@@ -15,9 +15,7 @@ import contextlib
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -63,18 +61,8 @@ async def _mark_published(ids: list[int]) -> None:
 
 
 class OutboxRelay:
-    def __init__(
-        self,
-        redis: Redis,
-        channel: str,
-        *,
-        batch: int = 500,
-        deliver_locally: Callable[[dict[str, Any]], Awaitable[None]] | None = None,
-    ) -> None:
+    def __init__(self, redis: Redis, channel: str, *, batch: int = 500) -> None:
         self.redis = redis
-        # This process's subscribers get what it publishes without the round trip through Redis;
-        # the copy arriving from Redis later is dropped by its event id.
-        self.deliver_locally = deliver_locally
         self.channel = channel
         self.batch = batch
         # Rows this process records while the relay runs carry this claim (see outbox.record).
@@ -174,9 +162,6 @@ class OutboxRelay:
             # Released, so that whichever relay reaches Redis first claims them afresh.
             await OutboxEvent.filter(id__in=ids, published_at=None).update(claim=None, claimed_at=None)
             raise
-        if self.deliver_locally is not None:
-            for event in events:
-                await self.deliver_locally(dict(event))
         await _mark_published(ids)
         self._to_react.extend(events)
         self._react_wake.set()
