@@ -72,6 +72,7 @@ class OutboxRelay:
         # wait for a batch the background loop has claimed to go out, not find nothing to do.
         self._flushing = asyncio.Lock()
         self._to_react: list[dict] = []
+        self._to_mark: list[int] = []
         self._handed: list[outbox.Row] = []
         self._in_table = True  # committed rows of ours to read from the table
         self._react_wake = asyncio.Event()
@@ -87,7 +88,9 @@ class OutboxRelay:
         async with self._flushing:
             if self._handed:
                 handed, self._handed = self._handed[: self.batch], self._handed[self.batch :]
-                return await self._publish_rows(handed)
+                # Nothing but a sweep reads hand-over rows, and only once their claim is stale:
+                # their mark can wait for the reactions round instead of holding up the next batch.
+                return await self._publish_rows(handed, mark_later=True)
             if self._in_table:
                 self._in_table = False
                 sent = await self._publish(self.token)
@@ -104,6 +107,12 @@ class OutboxRelay:
             self._handed.extend(rows)
 
     async def _react(self) -> None:
+        ids, self._to_mark = self._to_mark, []
+        if ids:
+            try:
+                await _mark_published(ids)
+            except Exception:
+                log.exception("outbox relay: could not mark %d published rows; a sweep sends them again", len(ids))
         events, self._to_react = self._to_react, []
         if events:
             await reactions.run(events)
@@ -148,7 +157,7 @@ class OutboxRelay:
         rows = await OutboxEvent.filter(claim=token, published_at=None).order_by("id").limit(self.batch)
         return await self._publish_rows([(row.id, row.payload) for row in rows])
 
-    async def _publish_rows(self, rows: list[outbox.Row]) -> int:
+    async def _publish_rows(self, rows: list[outbox.Row], *, mark_later: bool = False) -> int:
         if not rows:
             return 0
         ids = [row_id for row_id, _ in rows]
@@ -162,7 +171,10 @@ class OutboxRelay:
             # Released, so that whichever relay reaches Redis first claims them afresh.
             await OutboxEvent.filter(id__in=ids, published_at=None).update(claim=None, claimed_at=None)
             raise
-        await _mark_published(ids)
+        if mark_later:
+            self._to_mark.extend(ids)
+        else:
+            await _mark_published(ids)
         self._to_react.extend(events)
         self._react_wake.set()
         return len(rows)
