@@ -126,9 +126,24 @@ class OutboxRelay:
 
     async def sweep(self) -> int:
         """Take over rows nobody is publishing: written without a relay, or claimed by a process
-        that died before publishing them."""
-        async with self._flushing:
-            return await self._publish(await self._claim_unowned())
+        that died before publishing them. Runs beside the flushes, not under their lock: the
+        claim is a conditional UPDATE, and this process's own events must not wait for it."""
+        return await self._publish(await self._claim_unowned())
+
+    async def _sweep_every_second(self) -> None:
+        sweeps = 0
+        while True:
+            await asyncio.sleep(SWEEP_EVERY)
+            try:
+                while await self.sweep() >= self.batch:
+                    pass
+                sweeps += 1
+                if sweeps % 3600 == 0:
+                    await self.prune()
+            except (RedisError, OSError) as exc:
+                log.warning("outbox sweep: Redis unavailable (%s)", exc)
+            except Exception:
+                log.exception("outbox sweep failed; retrying")
 
     async def _claim_unowned(self) -> str | None:
         now = utcnow()
@@ -185,10 +200,10 @@ class OutboxRelay:
     async def run(self) -> None:
         outbox.register_relay(self._wake, self.token, self._take)
         backoff = 0.1
-        sweeps = 0
-        last_sweep = 0.0
-        loop = asyncio.get_running_loop()
-        reacting = asyncio.create_task(self._react_gathered(), name="outbox-reactions")
+        helpers = [
+            asyncio.create_task(self._react_gathered(), name="outbox-reactions"),
+            asyncio.create_task(self._sweep_every_second(), name="outbox-sweep"),
+        ]
         try:
             while True:
                 try:
@@ -200,13 +215,6 @@ class OutboxRelay:
                     while await self._flush_own_then_unowned(sweep=False):
                         if not (self._handed or self._in_table):
                             break
-                    if loop.time() - last_sweep >= SWEEP_EVERY:
-                        last_sweep = loop.time()
-                        while await self.sweep() >= self.batch:
-                            pass
-                        sweeps += 1
-                        if sweeps % 3600 == 0:
-                            await self.prune()
                     backoff = 0.1
                 except (RedisError, OSError) as exc:
                     log.warning("outbox relay: Redis unavailable (%s); retrying in %.1fs", exc, backoff)
@@ -218,8 +226,10 @@ class OutboxRelay:
                     await asyncio.sleep(1.0)
         finally:
             outbox.unregister_relay(self._wake)
-            reacting.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await reacting
+            for helper in helpers:
+                helper.cancel()
+            for helper in helpers:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await helper
             with contextlib.suppress(Exception):
                 await self._react()  # published events keep their side effects when we stop
