@@ -65,7 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         # Young collections run less often, so fewer pauses land on the scan path.
         gc.collect()
         gc.freeze()
-        gc.set_threshold(10_000, 20, 20)
+        gc.set_threshold(50_000, 20, 100)
         # Engine.IO pings every socket itself; WebSocket-level pings on top cost CPU per socket.
         uvicorn.run(app, host=args.host, port=settings().port, log_level=args.log_level, ws_ping_interval=None)
     finally:
