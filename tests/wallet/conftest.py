@@ -8,8 +8,6 @@ import asyncio
 import io
 import json
 import os
-import subprocess
-import sys
 import time
 import uuid
 import zipfile
@@ -25,7 +23,6 @@ from rq.job import Job
 
 from hub.config import settings
 from hub.wallet.config import wallet_config
-from tests.servers import ROOT, server_env
 from tests.wallet.services import FakeApns, FakeGoogleWallet, ThreadedServer, write_tls_material
 
 TEAM_ID = "TEAMTEST01"
@@ -132,24 +129,6 @@ def jobs_for(queue, card_id: int, *, scheduled: bool = False) -> list[Job]:
     ids = queue.scheduled_job_registry.get_job_ids() if scheduled else queue.job_ids
     jobs = [j for j in Job.fetch_many(ids, connection=queue.connection) if j is not None]
     return [j for j in jobs if j.func_name == "hub.workers.wallet_jobs.sync_card" and j.args == (card_id,)]
-
-
-def run_worker(*, scheduler: bool = False, timeout: float = 60) -> str:
-    """Drain the test's queue with a real RQ worker process; returns its output."""
-    code = (
-        "import os, sys; from rq import SimpleWorker; from hub.realtime.redis import sync_redis; "
-        "from hub.workers.queue import default_queue; url = os.environ['REDIS_URL']; "
-        f"SimpleWorker([default_queue(url)], connection=sync_redis(url)).work(burst=True, with_scheduler={scheduler})"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=server_env(), capture_output=True, text=True, timeout=timeout
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout + done.stderr
-
-
-async def run_worker_async(**kwargs) -> str:
-    return await asyncio.to_thread(run_worker, **kwargs)
 
 
 async def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):

@@ -10,7 +10,8 @@ from hub.wallet.config import wallet_config
 from hub.workers.queue import default_queue
 from tests.conftest import REDIS_URL
 from tests.factories import new_card
-from tests.wallet.conftest import APNS_KEY_ID, TEAM_ID, jobs_for, run_worker_async, wait_for
+from tests.wallet.conftest import APNS_KEY_ID, TEAM_ID, jobs_for, wait_for
+from tests.workers import run_burst_worker
 
 
 async def registered_card(shop, push_token: str | None = None) -> tuple[Card, str, str]:
@@ -116,7 +117,7 @@ async def test_a_burst_of_stamps_costs_one_push(live, wallet, shop):
         await asyncio.sleep(0.5)  # let the relay hand every stamp to the reaction
         assert len(jobs_for(queue, card.id, scheduled=True)) == 1 and not jobs_for(queue, card.id)
         await asyncio.sleep(0.8)
-        await run_worker_async(scheduler=True)
+        await run_burst_worker(scheduler=True)
         assert len(wallet.apns.received(token)) == 1
         stamps = (await Card.get(id=card.id)).stamps
         content, _ = await sync.current_pass(await Card.get(id=card.id))
@@ -130,10 +131,10 @@ async def test_a_change_after_the_sync_started_schedules_another(live, wallet, s
     card, _, token = await registered_card(shop)
     queue = default_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))  # the registration itself (card.updated)
-    await run_worker_async()
+    await run_burst_worker()
     await add_stamp(shop.business_id, card.id)
     await wait_for(lambda: jobs_for(queue, card.id))
-    await run_worker_async()
+    await run_burst_worker()
     assert len(wallet.apns.received(token)) >= 1
     assert (await WalletDelivery.filter(card_id=card.id, status="accepted").count()) == len(wallet.apns.received(token))
 
@@ -143,7 +144,7 @@ async def test_a_job_whose_pushes_keep_failing_is_scheduled_for_a_retry(live, wa
     queue = default_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))  # the registration's own card.updated
     wallet.apns.answer(token, 503, 503, 503)
-    await run_worker_async()
+    await run_burst_worker()
     [job] = jobs_for(queue, card.id, scheduled=True)
     assert job.retries_left == 4
     delivery = await WalletDelivery.get(card_id=card.id)

@@ -11,7 +11,8 @@ from hub.wallet.config import wallet_config
 from hub.workers.queue import default_queue
 from tests.conftest import REDIS_URL
 from tests.factories import new_card
-from tests.wallet.conftest import CLIENT_EMAIL, ISSUER_ID, jobs_for, run_worker_async, wait_for
+from tests.wallet.conftest import CLIENT_EMAIL, ISSUER_ID, jobs_for, wait_for
+from tests.workers import run_burst_worker
 
 
 async def save(api, card: Card) -> dict:
@@ -66,7 +67,7 @@ async def test_a_stamp_patches_the_object_with_the_new_balance(api, live, wallet
     assert stamped.status_code == 200
     queue = default_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))
-    await run_worker_async()
+    await run_burst_worker()
     patch = wallet.google.patches(object_id)[-1]
     assert patch["loyaltyPoints"]["balance"] == {"int": 1}
     assert patch["barcode"]["value"] == codes.card_code(secret, card.number)

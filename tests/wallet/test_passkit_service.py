@@ -7,7 +7,8 @@ from hub.workers.queue import default_queue
 from tests.conftest import REDIS_URL
 from tests.events import CapturedEvents
 from tests.factories import new_card
-from tests.wallet.conftest import PASS_TYPE_ID, jobs_for, pass_json, run_worker_async, wait_for
+from tests.wallet.conftest import PASS_TYPE_ID, jobs_for, pass_json, wait_for
+from tests.workers import run_burst_worker
 
 
 def auth(secret: bytes, card: Card) -> dict[str, str]:
@@ -41,7 +42,7 @@ async def test_register_stamp_push_list_fetch_and_not_modified(api, live, wallet
     assert stamped.status_code == 200, stamped.text
     queue = default_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))
-    await run_worker_async()
+    await run_burst_worker()
     pushes = wallet.apns.received(push_token)
     assert len(pushes) == 1
     assert pushes[0].http_version == "2" and pushes[0].topic == PASS_TYPE_ID and pushes[0].body == b"{}"

@@ -15,7 +15,8 @@ from hub.wallet.receipts import regeneration_progress
 from hub.workers.queue import default_queue
 from tests.conftest import REDIS_URL
 from tests.factories import make_shop, new_card
-from tests.wallet.conftest import ISSUER_ID, PASS_TYPE_ID, jobs_for, pass_json, run_worker_async, wait_for
+from tests.wallet.conftest import ISSUER_ID, PASS_TYPE_ID, jobs_for, pass_json, wait_for
+from tests.workers import run_burst_worker
 
 
 async def publish_and_apply(template_id: int, **design: str) -> int:
@@ -46,13 +47,13 @@ async def test_a_new_version_reaches_apple_and_google_once_per_card(api, live, w
     assert (await api.get(f"/wallet/google/{google_card.token}", follow_redirects=False)).status_code == 303
     queue = default_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, apple_card.id))
-    await run_worker_async()  # the registration's own card.updated
+    await run_burst_worker()  # the registration's own card.updated
     pushes_before = len(wallet.apns.received(token))
 
     assert (await regeneration_progress(shop.template.id, 2))["done"] == 0
     version = await publish_and_apply(shop.template.id, background="#114477", title="Tea card")
     await wait_for(lambda: jobs_for(queue, apple_card.id) and jobs_for(queue, google_card.id))
-    await run_worker_async()
+    await run_burst_worker()
 
     assert len(wallet.apns.received(token)) == pushes_before + 1
     assert await regeneration_progress(shop.template.id, version) == {"done": 2, "total": 2}
@@ -75,7 +76,7 @@ async def test_a_new_version_reaches_apple_and_google_once_per_card(api, live, w
             await outbox.record(conn, updated_event(card, template))
     outbox.committed()
     await wait_for(lambda: jobs_for(queue, apple_card.id) and jobs_for(queue, google_card.id))
-    await run_worker_async()
+    await run_burst_worker()
     assert len(wallet.apns.received(token)) == pushes_before + 1
     assert len([p for p in wallet.google.patches(object_id) if p["classId"] == class_id]) == 1
     assert await WalletDelivery.filter(card_id=apple_card.id, pass_version=2).count() == 1
