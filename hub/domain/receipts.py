@@ -271,31 +271,23 @@ async def use_receipt(raw: str, card_token: str, *, now: datetime | None = None)
 
 
 async def _stamp(key: ReceiptKey, receipt: Receipt, card: Card, now: datetime) -> Claim:
-    wanted = stamps_for(key, receipt.amount)
-    given, rewarded, last = 0, False, None
-    for index in range(wanted):
-        # Keyed by location and receipt id, so even a lost ReceiptUse row can never double a stamp.
-        idempotency_key = f"receipt:{key.location_id}:{receipt.receipt_id}:{index}"
-        try:
-            result = await add_stamp(
-                key.business_id,
-                card.id,
-                location_id=key.location_id,
-                idempotency_key=idempotency_key,
-                source="receipt",
-                now=now,
-            )
-        except IdempotencyReplay:
-            continue
-        if result.outcome == "rejected":
-            if given == 0:
-                return Claim("rejected", card=result.card, reason=result.reason, result=result, detail=result.detail)
-            break  # the template's cooldown holds back the rest; what landed stays
-        given, last = given + 1, result
-        rewarded = rewarded or result.outcome == "reward"
-    if last is None:
+    # One visit, all its stamps at once: a cooldown cannot hold back part of a receipt.
+    # Keyed by location and receipt id, so even a lost ReceiptUse row can never double a stamp.
+    try:
+        result = await add_stamp(
+            key.business_id,
+            card.id,
+            location_id=key.location_id,
+            idempotency_key=f"receipt:{key.location_id}:{receipt.receipt_id}:0",
+            source="receipt",
+            now=now,
+            count=stamps_for(key, receipt.amount),
+        )
+    except IdempotencyReplay:
         return Claim("rejected", card=card, reason="receipt_used", detail={"used_at": ""})
-    return Claim("reward" if rewarded else "stamped", card=last.card, stamps=given, result=last)
+    if result.outcome == "rejected":
+        return Claim("rejected", card=result.card, reason=result.reason, result=result, detail=result.detail)
+    return Claim(result.outcome, card=result.card, stamps=result.detail["stamps"], result=result)
 
 
 async def _draw(key: ReceiptKey, card: Card, now: datetime) -> Claim:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
 from hub.domain import lottery, plans, stamp_rows
@@ -29,14 +30,18 @@ async def add_stamp(
     idempotency_key: str | None = None,
     source: str = "scan",
     now: datetime | None = None,
+    count: int = 1,
 ) -> ScanResult:
-    """Add one stamp to the card `card_id` (or the card `number`), honouring the template's
-    cooldown and daily cap.
+    """Add `count` stamps (one visit: a scan, or a receipt worth several) to the card `card_id`
+    (or the card `number`), honouring the template's cooldown and daily cap. Each full round
+    earns its reward; the daily cap may grant fewer stamps than asked, never more.
 
     Exactly once under concurrency: the card row is locked for the whole check-and-write,
     and the idempotency key is unique per business. A card of another business is NotFound
     here and never locked.
     """
+    if not 1 <= count <= 100:
+        raise InvalidInput("A visit gives between 1 and 100 stamps.", field="count")
     now = now or utcnow()
     seat_name = None
     if seat_id:
@@ -62,23 +67,26 @@ async def add_stamp(
                     )
             if template.daily_cap:
                 day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-                today = (
+                given = (
                     await CardEvent.filter(
                         business_id=business_id, customer_id=card.customer_id, kind="stamp", created_at__gte=day_start
                     )
                     .using_db(conn)
-                    .count()
+                    .annotate(given=Sum("delta"))
+                    .values_list("given", flat=True)
                 )
+                today = (given[0] if given else 0) or 0
                 if today >= template.daily_cap:
                     cap = {"cap": template.daily_cap}
                     return ScanResult("rejected", card, template, reason="daily_cap", detail=cap)
+                count = min(count, template.daily_cap - today)
 
             try:
                 await plans.count_operation(conn, business_id, now=now, business=business)
             except plans.PlanLimitReached as exc:
                 return ScanResult("rejected", card, template, reason="plan_limit", detail=exc.detail)
-            card.stamps += 1
-            card.stamps_total += 1
+            card.stamps += count
+            card.stamps_total += count
             card.last_stamp_at = now
             full = card.stamps >= template.stamps_required
             journal = {
@@ -86,7 +94,7 @@ async def add_stamp(
                 "card_id": card.id,
                 "customer_id": card.customer_id,
                 "kind": "stamp",
-                "delta": 1,
+                "delta": count,
                 "stamps_after": card.stamps,
                 "seat_id": seat_id,
                 "location_id": location_id,
@@ -96,25 +104,26 @@ async def add_stamp(
             voucher = None
             if full:
                 await CardEvent.create(**journal, using_db=conn)
-                card.stamps = 0
-                card.rounds_completed += 1
-                if template.reward_type == "lottery":
-                    voucher = await lottery.draw_for_full_card(
-                        conn, card, template, now=now, seat_id=seat_id, location_id=location_id
-                    )
-                else:
-                    voucher = await create_voucher(
-                        conn,
-                        card,
-                        title=template.reward_title,
-                        source="card_full",
-                        expires_at=default_expiry(template, now),
-                        seat_id=seat_id,
-                        location_id=location_id,
-                    )
+                while card.stamps >= template.stamps_required:
+                    card.stamps -= template.stamps_required
+                    card.rounds_completed += 1
+                    if template.reward_type == "lottery":
+                        voucher = await lottery.draw_for_full_card(
+                            conn, card, template, now=now, seat_id=seat_id, location_id=location_id
+                        )
+                    else:
+                        voucher = await create_voucher(
+                            conn,
+                            card,
+                            title=template.reward_title,
+                            source="card_full",
+                            expires_at=default_expiry(template, now),
+                            seat_id=seat_id,
+                            location_id=location_id,
+                        )
             stamped: CardStamped = {
                 "type": "card.stamped",
-                "delta": 1,
+                "delta": count,
                 "reward": full,
                 "seat_id": seat_id,
                 "seat_name": seat_name,
@@ -133,7 +142,7 @@ async def add_stamp(
     except IntegrityError as exc:  # a concurrent request carried the same idempotency key
         raise IdempotencyReplay() from exc
     outbox.committed(handed)
-    return ScanResult("reward" if full else "stamped", card, template, voucher=voucher)
+    return ScanResult("reward" if full else "stamped", card, template, voucher=voucher, detail={"stamps": count})
 
 
 async def adjust_stamps(business_id: int, card_id: int, delta: int, *, note: str = "", actor: str = "admin") -> Card:

@@ -5,7 +5,7 @@ import pytest
 from hub.domain import lottery, receipts
 from hub.domain.receipts import create_receipt_key, receipt_code, use_receipt
 from hub.errors import ForeignCard, ForgedCode, MalformedCode
-from hub.models import Card, CardEvent, LotteryDraw, ReceiptKey, ReceiptUse
+from hub.models import Card, CardEvent, LotteryDraw, ReceiptKey, ReceiptUse, Voucher
 from tests.factories import make_shop, new_card
 
 # The published test vectors (docs/RECEIPT_QR.md): anyone implementing the algorithm must match them.
@@ -101,6 +101,35 @@ async def test_a_cooldown_keeps_the_receipt_good_for_later():
     held = await use_receipt(printed(key, "C-2"), shop.card.token)
     assert held.reason == "cooldown"
     assert not await ReceiptUse.filter(receipt_id="C-2").exists()
+
+
+async def test_a_receipt_worth_three_stamps_gives_all_three_despite_a_cooldown():
+    shop = await make_shop(cooldown_seconds=600)
+    key = await key_for(shop, amount_per_stamp=1000, max_stamps=5)
+    claim = await use_receipt(printed(key, "M-1", amount=3000), shop.card.token)
+    assert claim.outcome == "stamped" and claim.stamps == 3 and claim.card.stamps == 3
+    events = await CardEvent.filter(card_id=shop.card.id, kind="stamp")
+    assert [(e.delta, e.stamps_after) for e in events] == [(3, 3)]
+
+
+async def test_a_big_receipt_that_fills_the_card_twice_earns_two_rewards():
+    shop = await make_shop(stamps_required=3)
+    key = await key_for(shop, amount_per_stamp=1000, max_stamps=10)
+    claim = await use_receipt(printed(key, "M-2", amount=7000), shop.card.token)
+    assert claim.outcome == "reward" and claim.stamps == 7
+    card = await Card.get(id=shop.card.id)
+    assert (card.stamps, card.stamps_total, card.rounds_completed) == (1, 7, 2)
+    assert await Voucher.filter(card_id=card.id).count() == 2
+
+
+async def test_the_daily_cap_grants_what_is_left_of_today():
+    shop = await make_shop(daily_cap=4)
+    key = await key_for(shop, amount_per_stamp=1000, max_stamps=10)
+    first = await use_receipt(printed(key, "M-3", amount=3000), shop.card.token)
+    second = await use_receipt(printed(key, "M-4", amount=3000), shop.card.token)
+    assert (first.stamps, second.stamps) == (3, 1)
+    third = await use_receipt(printed(key, "M-5", amount=3000), shop.card.token)
+    assert third.reason == "daily_cap" and (await Card.get(id=shop.card.id)).stamps == 4
 
 
 async def test_rotation_retires_the_old_key_and_revoking_kills_it(shop):
