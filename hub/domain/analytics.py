@@ -141,9 +141,9 @@ async def staff_table(business_id: int, since: datetime, until: datetime) -> lis
             created_at__lt=until,
             kind__in=("stamp", "voucher_redeemed"),
         )
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), total=Sum("delta"))
         .group_by("location_id", "seat_id", "kind")
-        .values("location_id", "seat_id", "kind", "n")
+        .values("location_id", "seat_id", "kind", "n", "total")
     )
     locations = {loc.id: loc.name for loc in await Location.filter(business_id=business_id)}
     seats = {seat.id: seat for seat in await StaffSeat.filter(business_id=business_id)}
@@ -154,7 +154,9 @@ async def staff_table(business_id: int, since: datetime, until: datetime) -> lis
         key = (row["location_id"], row["seat_id"])
         if key[1] in seats and key[0] is None:
             key = (seats[key[1]].location_id, key[1])
-        table.setdefault(key, {"stamp": 0, "voucher_redeemed": 0})[row["kind"]] += row["n"]
+        # A visit may give several stamps (a receipt): stamps count by their delta, redemptions by row.
+        given = int(row["total"] or 0) if row["kind"] == "stamp" else row["n"]
+        table.setdefault(key, {"stamp": 0, "voucher_redeemed": 0})[row["kind"]] += given
     rows = []
     for (location_id, seat_id), n in table.items():
         seat = seats.get(seat_id) if seat_id else None

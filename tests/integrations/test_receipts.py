@@ -2,7 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hub.domain import lottery, receipts
+from hub.domain import analytics, lottery, receipts
+from hub.domain.clock import utcnow
 from hub.domain.receipts import create_receipt_key, receipt_code, use_receipt
 from hub.errors import ForeignCard, ForgedCode, MalformedCode
 from hub.models import Card, CardEvent, LotteryDraw, ReceiptKey, ReceiptUse, Voucher
@@ -153,3 +154,14 @@ async def test_a_lottery_receipt_fires_one_draw(shop):
     assert claim.outcome == "lottery" and claim.draw.source == "receipt"
     assert (await use_receipt(code, shop.card.token)).reason == "receipt_used"
     assert await LotteryDraw.filter(card_id=shop.card.id).count() == 1
+
+
+async def test_analytics_count_a_receipts_stamps_not_its_visits():
+    shop = await make_shop()
+    key = await key_for(shop, amount_per_stamp=1000, max_stamps=5)
+    await use_receipt(printed(key, "M-6", amount=3000), shop.card.token)
+    today = utcnow().date()
+    report = await analytics.overview(shop.business_id, today, today)
+    assert report.totals["stamps"] == 3
+    [row] = [r for r in report.staff if r.location == "Main Street" and r.stamps]
+    assert row.stamps == 3
