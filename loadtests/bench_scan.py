@@ -38,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from peers import driver_main, watcher_main  # noqa: E402
+from peers import driver_main, tap_main, watcher_main  # noqa: E402
 from stack import Stack, percentile, process_stats, source_addresses, stats_delta  # noqa: E402
 
 CTX = multiprocessing.get_context("spawn")
@@ -151,6 +151,7 @@ class Bench:
         self.args = args
         self.stack = Stack(database=args.database, redis=args.redis, web=args.web, pool=args.pool)
         self.watcher_procs: list[tuple[Any, Any]] = []
+        self.tap: tuple[Any, Any] | None = None
         self.driver: tuple[Any, Any] | None = None
         self.errors: list[str] = []
 
@@ -191,6 +192,11 @@ class Bench:
         self.connected = connected
         log(f"{connected} watchers connected in {time.monotonic() - started:.1f}s")
         parent, child = CTX.Pipe()
+        channel = f"{self.stack.prefix}:events"
+        self.tap = (CTX.Process(target=tap_main, args=(child, self.stack.redis_url, channel), daemon=True), parent)
+        self.tap[0].start()
+        await ask(parent, timeout=60)
+        parent, child = CTX.Pipe()
         max_rate = args.rate * (args.step_factor**args.max_steps if args.step else 1)
         proc = CTX.Process(
             target=driver_main,
@@ -208,7 +214,8 @@ class Bench:
         await ask(parent, timeout=120)
 
     async def teardown(self) -> None:
-        for proc, conn in [*self.watcher_procs, *([self.driver] if self.driver else [])]:
+        peers = [*self.watcher_procs, *([self.driver] if self.driver else []), *([self.tap] if self.tap else [])]
+        for proc, conn in peers:
             if proc.is_alive():
                 try:
                     await ask(conn, "stop", timeout=30)
@@ -255,6 +262,11 @@ class Bench:
             if all(key in arrivals for key in wanted) or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.25)
+        published: dict[tuple[int, int], float] = {}
+        if self.tap:
+            _, got, _ = await ask(self.tap[1], "collect")
+            for number, total, at in got:
+                published.setdefault((number, total), at)
         watched = {c["number"] for c in self.cards[: self.args.watchers]}
         latencies = [arrivals[key] - sent for key, sent in wanted.items() if key in arrivals]
         lost = [key for key in wanted if key not in arrivals and key[0] in watched]
@@ -282,6 +294,7 @@ class Bench:
             "socket_disconnects": disconnects,
             "api": summarise([r[3] - r[2] for r in ok]),
             "watcher": summarise(latencies),
+            "published": summarise([published[key] - sent for key, sent in wanted.items() if key in published]),
             "watcher_samples": len(latencies),
             "floor_under_load": summarise(floor_under_load),
             "processes": (procs := stats_delta(before, after)),
@@ -384,13 +397,14 @@ def keeps_up(s: dict[str, Any]) -> bool:
 
 
 def print_step(s: dict[str, Any], floor: dict[str, float]) -> None:
-    w, a, fl = s["watcher"], s["api"], s["floor_under_load"]
+    w, a, r, fl = s["watcher"], s["api"], s["published"], s["floor_under_load"]
     print(
         f"\n== {s['rate']:.0f} scans/s target for {s['duration_s']:.0f}s: {s['scans_per_s']} scans/s sustained, "
         f"{s['ok']} ok ({s['rewards']} rewards), {s['error_count']} errors {s['errors'] or ''}\n"
         f"   scan → watcher  p50 {w['p50_ms']} ms  p95 {w['p95_ms']} ms  p99 {w['p99_ms']} ms  "
         f"max {w['max_ms']} ms  ({s['watcher_samples']} events)\n"
         f"   API answer      p50 {a['p50_ms']} ms  p95 {a['p95_ms']} ms  p99 {a['p99_ms']} ms\n"
+        f"   scan → Redis    p50 {r['p50_ms']} ms  p95 {r['p95_ms']} ms  p99 {r['p99_ms']} ms  (commit + relay)\n"
         f"   floor (idle)    p50 {floor['p50_ms']} ms  p99 {floor['p99_ms']} ms   ours/floor p50 = "
         f"{s.get('ratio_to_floor')}×\n"
         f"   floor (loaded)  p50 {fl['p50_ms']} ms  p99 {fl['p99_ms']} ms\n"

@@ -1,4 +1,5 @@
-"""The load run's client processes: Socket.IO watchers and the scan driver.
+"""The load run's client processes: Socket.IO watchers, a tap on the Redis event channel and
+the scan driver.
 
 Each runs in a process of its own (multiprocessing, spawn) so that the servers, the
 watchers and the driver never share an interpreter. They talk to the bench over a Pipe:
@@ -91,6 +92,47 @@ async def _watchers(conn: Connection, assignments: list[tuple[str, str]], concur
             stopping = True
             await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
             await http.close()
+            conn.send(("stopped",))
+            return
+
+
+# -- tap --------------------------------------------------------------------------------------
+
+
+def tap_main(conn: Connection, redis_url: str, channel: str) -> None:
+    """Timestamps each `card.updated` as it is published to Redis: splits a scan's way to the
+    customer into commit + relay (scan → Redis) and fan-out (Redis → watcher)."""
+    _run(_tap, conn, redis_url, channel)
+
+
+async def _tap(conn: Connection, redis_url: str, channel: str) -> None:
+    import json
+
+    from redis.asyncio import Redis
+
+    arrivals: list[tuple[int, int, float]] = []
+    redis = Redis.from_url(redis_url)
+    pubsub = redis.pubsub()
+    await pubsub.subscribe(channel)
+
+    async def pump() -> None:
+        async for message in pubsub.listen():
+            if message.get("type") == "message":
+                event = json.loads(message["data"])
+                if event.get("type") == "card.updated":
+                    arrivals.append((event["number"], event["stamps_total"], time.monotonic()))
+
+    pumping = asyncio.create_task(pump())
+    conn.send(("ready", 1, [], 0))
+    while True:
+        command = await _recv(conn)
+        if command[0] == "collect":
+            conn.send(("arrivals", arrivals, 0))
+            arrivals = []
+        elif command[0] == "stop":
+            pumping.cancel()
+            await pubsub.aclose()
+            await redis.aclose()
             conn.send(("stopped",))
             return
 

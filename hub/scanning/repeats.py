@@ -40,5 +40,11 @@ class RepeatGuard:
         self._last_seen[code] = now
         return not seen
 
+    def hold(self, code: str, until: float) -> None:
+        """Counts `code` as in view until `until`: while the camera rests after a read (and
+        while the result is being shown) nobody is looking, so its absence cannot be seen."""
+        key = identity(code)
+        self._last_seen[key] = max(self._last_seen.get(key, until), until, self._clock())
+
     def forget(self) -> None:
         self._last_seen.clear()

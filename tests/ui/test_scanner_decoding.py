@@ -84,6 +84,18 @@ def test_a_card_in_view_counts_once_until_it_leaves_for_a_while():
     assert guard.fresh(CODE)  # shown again: a second coffee
 
 
+def test_the_absence_that_counts_starts_when_the_camera_looks_again():
+    now = [0.0]
+    guard = RepeatGuard(window=4.0, clock=lambda: now[0])
+    assert guard.fresh(CODE)
+    now[0] = 5.0  # the answer took five seconds under load; the camera was not looking
+    guard.hold(CODE, until=max(2.5, now[0]))
+    now[0] = 5.3  # the first frame after: the card is still there
+    assert not guard.fresh(CODE)
+    now[0] = 10.0
+    assert guard.fresh(CODE)  # gone for more than the window since the camera looked again
+
+
 def test_a_rotating_code_that_changes_while_in_view_still_counts_once():
     guard = RepeatGuard(window=4.0, clock=lambda: 0.0)
     assert guard.fresh("R.113772.59000000.ABCDEFGHIJKLMNOP")

@@ -91,6 +91,8 @@ async def test_an_object_someone_saved_marks_the_card_google(api, wallet, shop):
 async def test_a_revoked_access_token_is_replaced_and_the_call_retried(api, wallet, shop):
     card = await new_card(shop)
     await save(api, card)
+    await adjust_stamps(shop.business_id, card.id, 1)
+    assert (await sync.sync_card(card.id)).google == "accepted"  # the push client holds a token now
     wallet.google.tokens.clear()
     await adjust_stamps(shop.business_id, card.id, 2)
     report = await sync.sync_card(card.id)

@@ -100,6 +100,9 @@ class CameraScanner:
             if fresh:
                 self.paused_until = time.monotonic() + PAUSE_AFTER_READ
                 await self.on_code(fresh[0])
+                # The window for "shown again" starts when the camera looks again, however long
+                # the answer took: a card left in view through a slow answer never stamps twice.
+                self.guard.hold(fresh[0], until=max(self.paused_until, time.monotonic()))
             await asyncio.sleep(FRAME_INTERVAL if frame else 0.5)
 
     @staticmethod
