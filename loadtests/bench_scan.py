@@ -11,7 +11,8 @@ fixed rate from another process over the REST API, and prints:
 
 - scans/s sustained, errors, and the API answer time;
 - scan → watcher latency p50 / p95 / p99, measured at the watcher (send time in the driver
-  process, `card.updated` arrival in the watcher process; one system-wide monotonic clock);
+  process, `card.updated` arrival in the watcher process; one system-wide monotonic clock),
+  and scan → Redis (a tap on the event channel), which splits commit + relay from the fan-out;
 - the floor, measured in the same run against the same database and Redis: one bare
   transaction (an UPDATE) plus one Redis PUBLISH received by a SUBSCRIBE, and our p50 / floor p50;
 - CPU and RSS per process.
