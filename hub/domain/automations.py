@@ -18,7 +18,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from hub.domain import campaigns, segments
+from hub.domain import campaigns, clock, segments
 from hub.domain.clock import utcnow
 from hub.errors import InvalidInput, NotFound
 from hub.models import Business, Campaign, CampaignDelivery, Card, Customer
@@ -137,7 +137,7 @@ async def configure(
 
 
 def _zone(business: Business):
-    return campaigns._zone(business.timezone)
+    return clock.zone(business.timezone)
 
 
 def _birthday_today(born: date, today: date) -> bool:

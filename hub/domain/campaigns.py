@@ -44,7 +44,7 @@ from hub.channels.email import EmailContent, SmtpConfig, SmtpSender, build_messa
 from hub.channels.messenger import GatewayError, MessengerGateway
 from hub.config import settings
 from hub.domain import codes, segments
-from hub.domain.clock import utcnow
+from hub.domain.clock import utcnow, zone
 from hub.domain.locks import lock_card
 from hub.domain.vouchers import create_voucher
 from hub.errors import InvalidInput, NotFound, Unauthorized
@@ -392,13 +392,6 @@ class SendSummary:
         return dict(self.__dict__)
 
 
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except Exception:
-        return ZoneInfo("UTC")
-
-
 async def _claim(
     campaign_id: int, token: str, lo: int | None, hi: int | None, limit: int, now: datetime
 ) -> list[CampaignDelivery]:
@@ -448,7 +441,7 @@ async def send_range(
     ctx = _Context(
         campaign=campaign,
         business=business,
-        zone=_zone(business.timezone),
+        zone=zone(business.timezone),
         integration=await MessengerIntegration.get_or_none(business_id=business.id, status="connected"),
         secret=secret or conf.secret_key,
         public_url=public_url or conf.public_url,

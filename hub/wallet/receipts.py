@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hub.domain import clock
 from hub.models import Business, Card, GoogleWalletObject, WalletDelivery, WalletPass, WalletRegistration
 
 
@@ -23,13 +23,6 @@ class DeviceReceipt:
     fetched_at: datetime | None  # when the device last downloaded the pass (Apple only)
     fetched_version: int
     up_to_date: bool
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 async def wallet_receipts(card_id: int) -> list[DeviceReceipt]:
@@ -86,7 +79,7 @@ async def history_note(card_id: int, at: datetime) -> str | None:
         return "not yet"
     card = await Card.get(id=card_id)
     business = await Business.get(id=card.business_id)
-    local = fetched.fetched_at.astimezone(_zone(business.timezone))
+    local = fetched.fetched_at.astimezone(clock.zone(business.timezone))
     return f"updated in wallet at {local:%H:%M}"
 
 
@@ -123,6 +116,6 @@ async def history_notes(card_id: int, moments: list[datetime]) -> dict[datetime,
             continue
         if zone is None:
             card = await Card.get(id=card_id)
-            zone = _zone((await Business.get(id=card.business_id)).timezone)
+            zone = clock.zone((await Business.get(id=card.business_id)).timezone)
         notes[moment] = f"updated in wallet at {min(fetched).astimezone(zone):%H:%M}"
     return notes

@@ -1,12 +1,13 @@
 import csv
 import io
 import os
+from datetime import UTC, datetime
 
 from nicegui import ui
 from nicegui.testing import User
 
 from hub.domain.stamps import add_stamp, adjust_stamps
-from hub.models import Campaign, Card, CardEvent, Voucher
+from hub.models import Business, Campaign, Card, CardEvent, Voucher
 from hub.workers.queue import default_queue
 from tests.factories import new_card
 from tests.ui.test_admin_support import sign_in
@@ -87,6 +88,16 @@ async def test_the_detail_panel_shows_the_card(user: User, live, redis, shop):
     await user.should_see(f"#{shop.template.id} Coffee card · v1")
     await user.should_see("Free coffee")
     await user.should_see(marker="view-as-customer")
+
+
+async def test_times_read_in_the_business_time_zone(user: User, live, redis, shop):
+    await Business.filter(id=shop.business_id).update(timezone="Asia/Tokyo")
+    stamped_at = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)  # 05:30 the next morning in Tokyo
+    await Card.filter(id=shop.card.id).update(last_stamp_at=stamped_at)
+    await sign_in(user, shop)
+    await user.open("/admin/cards")
+    user.find(marker=f"card-row-{shop.card.id}").click()
+    await user.should_see("2026-11-24 05:30")
 
 
 async def test_a_full_card_reads_100_percent(user: User, live, redis, shop):

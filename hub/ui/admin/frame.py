@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.responses import RedirectResponse
-from nicegui import app, background_tasks, context, ui
+from nicegui import Client, app, background_tasks, context, ui
 
+from hub.domain import clock
 from hub.errors import DomainError
 from hub.models import Business, OwnerAccount
 
@@ -49,6 +52,7 @@ async def owner_session() -> Session | None:
         app.storage.user.pop("owner", None)
         return None
     business = await Business.get(id=owner.business_id)
+    _zones[context.client] = clock.zone(business.timezone)
     return Session(owner.id, business.id, owner.email, business.name)
 
 
@@ -97,8 +101,18 @@ def show_error(error: DomainError) -> None:
     ui.notify(error.message, type="warning")
 
 
+# The business's time zone per open page: times are shown as the owner lives them.
+_zones: weakref.WeakKeyDictionary[Client, ZoneInfo] = weakref.WeakKeyDictionary()
+
+
 def when(value: datetime | None, empty: str = "—") -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else empty
+    if not value:
+        return empty
+    try:
+        zone = _zones.get(context.client, UTC)
+    except RuntimeError:  # outside any page
+        zone = UTC
+    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 class Debounced:

@@ -8,6 +8,7 @@ from nicegui import run, ui
 
 from hub.models import Campaign
 from hub.runtime import runtime
+from hub.ui.admin.frame import when
 
 CHANNEL_LABELS = {"push": "PUSH", "email": "Email", "messenger": "Messenger"}
 STATUS_LABELS = {
@@ -51,7 +52,7 @@ def progress_text(campaign: Campaign, numbers: dict[str, Any]) -> str:
     if campaign.status == "sending":
         return f"Sending {numbers['done']} / {numbers['total']}"
     if campaign.status == "scheduled" and campaign.scheduled_at:
-        return f"Scheduled for {campaign.scheduled_at:%Y-%m-%d %H:%M} UTC"
+        return f"Scheduled for {when(campaign.scheduled_at)}"
     label = STATUS_LABELS.get(campaign.status, campaign.status)
     return f"{label} · {numbers['done']} / {numbers['total']}" if numbers["total"] else label
 

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from hub.domain import campaigns
+from hub.domain import campaigns, clock
 from hub.errors import DomainError
 from hub.models import Business, CardTemplate, Location, PrizePool
 from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login
@@ -102,7 +102,7 @@ class NewCampaign:
     async def build(self) -> None:
         business_id = self.session.business_id
         business = await Business.get(id=business_id)
-        self.zone = campaigns._zone(business.timezone)
+        self.zone = clock.zone(business.timezone)
         available = await campaigns.available_channels(business_id)
         self.channels = {c: c in available for c in CHANNEL_LABELS}
         locations = dict(await Location.filter(business_id=business_id).values_list("id", "name"))
