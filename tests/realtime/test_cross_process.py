@@ -1,5 +1,6 @@
 """A change made in one process reaches watchers connected to another: web to web, worker to web."""
 
+import asyncio
 import subprocess
 import sys
 import uuid
@@ -83,3 +84,23 @@ async def test_an_event_from_an_rq_worker_reaches_a_web_watcher(two_servers, sho
         assert event["number"] == shop.card.number
     finally:
         await watcher.close()
+
+
+async def test_two_processes_issue_and_stamp_cards_at_once_without_a_locked_database(two_servers, shop):
+    """On SQLite too: every write transaction waits its turn instead of failing."""
+    headers = {"Authorization": f"Bearer {shop.api_key}"}
+    async with httpx.AsyncClient(timeout=30) as http:
+
+        async def issue(server, i: int) -> httpx.Response:
+            body = {"template_id": shop.template.id, "name": f"Guest {i}"}
+            return await http.post(f"{server.url}/api/v1/cards", json=body, headers=headers)
+
+        answers = await asyncio.gather(*(issue(two_servers[i % 2], i) for i in range(24)))
+        assert [a.status_code for a in answers] == [201] * 24, [a.text for a in answers if a.status_code != 201]
+
+        async def stamp(server, code: str) -> httpx.Response:
+            body = {"code": code, "idempotency_key": str(uuid.uuid4())}
+            return await http.post(f"{server.url}/api/v1/scans", json=body, headers=headers)
+
+        stamps = await asyncio.gather(*(stamp(two_servers[i % 2], a.json()["code"]) for i, a in enumerate(answers)))
+        assert [s.status_code for s in stamps] == [200] * 24, [s.text for s in stamps if s.status_code != 200]
