@@ -27,9 +27,14 @@ async def card_page(request: Request, token: str, lang: str | None = None) -> No
         await LiveCard(card, language).build()
 
 
+# NiceGUI answers 500 when a page takes over 3 s to build; on a saturated server a customer's
+# card should come late rather than not at all (1,000 pages opening at once hit that limit).
+CUSTOMER_PAGE_TIMEOUT = 15.0
+
+
 def register() -> None:
-    ui.page("/c/{token}", title="Stamp card")(card_page)
-    ui.page("/join/{template_id}", title="Get your stamp card")(join_page)
+    ui.page("/c/{token}", title="Stamp card", response_timeout=CUSTOMER_PAGE_TIMEOUT)(card_page)
+    ui.page("/join/{template_id}", title="Get your stamp card", response_timeout=CUSTOMER_PAGE_TIMEOUT)(join_page)
     ui.page("/fairness", title="Fair draws")(fairness_page)
     ui.page("/admin/cards/{card_id}/view", title="Customer view")(customer_view_page)
     app.add_api_route("/join/{template_id}/poster.{fmt}", poster, methods=["GET"], include_in_schema=False)
