@@ -10,6 +10,7 @@ from hub.domain import codes
 from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.domain.vouchers import redeem_voucher
 from hub.models import Voucher
+from hub.ui.card_page.live_card import LiveCard
 from hub.ui.card_render import qr_svg_data_url
 from tests.factories import make_shop
 
@@ -23,6 +24,26 @@ async def test_the_card_page_shows_progress_and_updates_live(user: User, live, s
     await user.should_see("1 / 8", retries=50)
     await user.should_see("Stamps to go: 7")
     assert len(user.find(marker="stamp-filled").elements) == 1
+
+
+async def test_the_card_stays_on_screen_while_a_live_update_is_read(user: User, live, shop, monkeypatch):
+    await user.open(f"/c/{shop.card.token}")
+    await user.should_see("0 / 8")
+    reading, go_on = asyncio.Event(), asyncio.Event()
+    read = LiveCard.read
+
+    async def slow_read(self):
+        reading.set()
+        await go_on.wait()  # the database is slow to answer
+        return await read(self)
+
+    monkeypatch.setattr(LiveCard, "read", slow_read)
+    await add_stamp(shop.business_id, shop.card.id)
+    await asyncio.wait_for(reading.wait(), 5)
+    await user.should_see("0 / 8")  # not an empty page while the update is read
+    await user.should_see(marker="card-qr")
+    go_on.set()
+    await user.should_see("1 / 8", retries=50)
 
 
 async def test_a_new_stamp_pops_in_while_the_old_ones_stay_put(user: User, live, shop):

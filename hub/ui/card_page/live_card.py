@@ -75,7 +75,7 @@ class LiveCard:
     async def build(self) -> None:
         if not self.read_only:
             self.spinner = LotterySpinner(self.token, self.lang, self.redraw)
-        await self.body()
+        self.body(*await self.read())
         if self.as_of is None:
             subscribe(f"card:{self.token}", self.on_event)
             ui.timer(1.0, self.rotate)
@@ -84,9 +84,15 @@ class LiveCard:
             for draw in await unrevealed_draws(self.card.id):
                 self.spinner.enqueue(draw.id)
 
-    @ui.refreshable_method
-    async def body(self) -> None:
+    async def read(self) -> tuple[CardView | None, list[dict[str, Any]]]:
         view = await self.load()
+        links = await views.wallet_links_of(view) if view is not None and not view.deleted else []
+        return view, links
+
+    @ui.refreshable_method
+    def body(self, view: CardView | None, links: list[dict[str, Any]]) -> None:
+        # Drawn from what was read before: clearing and drawing happen in one go, so a live
+        # update never shows the customer an empty card while the database answers.
         if view is None or (view.deleted and self.as_of is None):
             ui.label(self.lang._("This card was deleted.")).classes("text-lg text-center py-8").mark("deleted")
             self.qr = None
@@ -101,7 +107,7 @@ class LiveCard:
         views.vouchers(view, self.lang, self.secret)
         if not view.deleted:
             self.qr = views.card_code(view, self.lang, self.secret)
-            await views.wallet_buttons(view, self.lang)
+            views.wallet_buttons(links, self.lang)
         views.history(view, self.lang)
 
     def on_event(self, event: dict[str, Any]) -> None:
@@ -119,7 +125,7 @@ class LiveCard:
 
     async def redraw(self) -> None:
         async with self.redraw_lock:
-            await self.body.refresh()
+            self.body.refresh(*await self.read())
 
     async def _refresh_now(self) -> None:
         self.refresh_scheduled = False

@@ -138,11 +138,15 @@ def history(view: CardView, lang: Lang) -> None:
                 ui.label(lang.datetime_text(row.created_at, "short")).classes("opacity-60 shrink-0")
 
 
-async def wallet_buttons(view: CardView, lang: Lang) -> None:
+async def wallet_links_of(view: CardView) -> list[dict[str, Any]]:
     links: Any = wallet_links(view.card)
     if inspect.isawaitable(links):
         links = await links
-    for link in links or []:
+    return list(links or [])
+
+
+def wallet_buttons(links: list[dict[str, Any]], lang: Lang) -> None:
+    for link in links:
         platform = link.get("platform", "")
         label = lang._(WALLET_LABELS[platform]) if platform in WALLET_LABELS else link.get("label", "")
         with (
