@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
 
 from hub.db import fetch
 from hub.errors import IdempotencyReplay
@@ -15,16 +14,10 @@ from hub.models import Business, Card, CardTemplate
 async def lock_card(conn: BaseDBAsyncClient, card_id: int) -> Card | None:
     """Lock the live card row for the rest of the transaction and return it fresh.
 
-    PostgreSQL: SELECT … FOR NO KEY UPDATE. SQLite has no row locks: a no-op UPDATE takes
-    the write lock up front, so a deferred transaction cannot fail later when upgrading from
-    a read to a write lock while another process writes.
+    PostgreSQL: SELECT … FOR NO KEY UPDATE. SQLite has no row locks; its transactions hold the
+    database's write lock from their start (hub/db.py), which serialises them the same way.
     """
-    query = Card.filter(id=card_id, deleted_at=None).using_db(conn)
-    if conn.capabilities.support_for_update:
-        return await query.select_for_update(no_key=True).first()
-    if not await query.update(stamps=F("stamps")):
-        return None
-    return await query.first()
+    return await Card.filter(id=card_id, deleted_at=None).using_db(conn).select_for_update(no_key=True).first()
 
 
 @cache
@@ -67,12 +60,6 @@ async def lock_card_to_stamp(
     """
     where, ident = ("id", card_id) if card_id is not None else ("number", number)
     for_update = bool(conn.capabilities.support_for_update)
-    if not for_update:
-        await (
-            Card.filter(**{where: ident}, business_id=business_id, deleted_at=None)
-            .using_db(conn)
-            .update(stamps=F("stamps"))
-        )
     rows = await fetch(conn, _stamp_sql(where, for_update), idempotency_key, ident, business_id)
     if not rows:
         return None

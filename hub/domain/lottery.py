@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 
 from hub.domain.clock import utcnow
 from hub.domain.locks import lock_card
-from hub.domain.vouchers import create_voucher, default_expiry
+from hub.domain.vouchers import create_voucher, full_card_voucher
 from hub.errors import InvalidInput, NotFound
 from hub.models import Card, CardEvent, CardTemplate, LotteryDraw, Prize, PrizePool, Voucher
 from hub.realtime import outbox
@@ -247,15 +247,7 @@ async def draw_for_full_card(
     """
     pool = await pool_for_template(template, conn)
     if pool is None:
-        return await create_voucher(
-            conn,
-            card,
-            title=template.reward_title,
-            source="card_full",
-            expires_at=default_expiry(template, now),
-            seat_id=seat_id,
-            location_id=location_id,
-        )
+        return await full_card_voucher(conn, card, template, now=now, seat_id=seat_id, location_id=location_id)
     draw = await draw_in_transaction(
         conn, card, pool, source="card_full", now=now, template=template, seat_id=seat_id, location_id=location_id
     )

@@ -28,7 +28,8 @@ _JOURNAL = (
     "idempotency_key",
     "detail",
 )
-_COUNTERS = ("stamps", "stamps_total", "last_stamp_at", "rounds_completed")
+# What a stamp changes on the card row.
+COUNTERS = ("stamps", "stamps_total", "last_stamp_at", "rounds_completed")
 
 
 @cache
@@ -39,11 +40,11 @@ def _sql(events: int) -> str:
         return [f"${next(marks)}" for _ in range(n)]
 
     journal = next_marks(len(_JOURNAL) + 1)
-    counters = next_marks(len(_COUNTERS) + 1)
+    counters = next_marks(len(COUNTERS) + 1)
     claim, claimed_at, created_at = next_marks(3)
     payloads = next_marks(events)
     columns = ", ".join(f'"{c}"' for c in (*_JOURNAL, "created_at"))
-    sets = ", ".join(f'"{c}" = {m}' for c, m in zip(_COUNTERS, counters, strict=False))
+    sets = ", ".join(f'"{c}" = {m}' for c, m in zip(COUNTERS, counters, strict=False))
     values = ", ".join(f"({p}, {created_at}, {claim}, {claimed_at})" for p in payloads)
     return (
         f'WITH journal AS (INSERT INTO "card_event" ({columns}) VALUES ({", ".join(journal)})), '
@@ -60,14 +61,14 @@ async def write(
     claimed = outbox.claim(handover=True)
     if conn.capabilities.dialect != "postgres":
         await CardEvent.create(**journal, using_db=conn)
-        await card.save(update_fields=list(_COUNTERS), using_db=conn)
+        await card.save(update_fields=list(COUNTERS), using_db=conn)
         rows = [await OutboxEvent.create(payload=event, using_db=conn, **claimed) for event in events]
         return outbox.Handed(claimed.get("claim"), [(row.id, event) for row, event in zip(rows, events, strict=True)])
     now = utcnow()  # as the ORM's auto_now_add stamps the rows
     values = [
         *(json.dumps(journal[c]) if c == "detail" else journal[c] for c in _JOURNAL),
         now,
-        *(getattr(card, c) for c in _COUNTERS),
+        *(getattr(card, c) for c in COUNTERS),
         card.id,
         claimed.get("claim"),
         claimed.get("claimed_at"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
@@ -13,9 +14,9 @@ from hub.domain.cards import card_state, updated_event
 from hub.domain.clock import utcnow
 from hub.domain.locks import lock_card, lock_card_to_stamp
 from hub.domain.outcomes import ScanResult
-from hub.domain.vouchers import create_voucher, default_expiry
+from hub.domain.vouchers import full_card_voucher
 from hub.errors import IdempotencyReplay, InvalidInput, NotFound
-from hub.models import Card, CardEvent, CardTemplate, StaffSeat
+from hub.models import Card, CardEvent, CardTemplate, StaffSeat, Voucher
 from hub.realtime import outbox
 from hub.realtime.events import CardStamped
 
@@ -104,23 +105,9 @@ async def add_stamp(
             voucher = None
             if full:
                 await CardEvent.create(**journal, using_db=conn)
-                while card.stamps >= template.stamps_required:
-                    card.stamps -= template.stamps_required
-                    card.rounds_completed += 1
-                    if template.reward_type == "lottery":
-                        voucher = await lottery.draw_for_full_card(
-                            conn, card, template, now=now, seat_id=seat_id, location_id=location_id
-                        )
-                    else:
-                        voucher = await create_voucher(
-                            conn,
-                            card,
-                            title=template.reward_title,
-                            source="card_full",
-                            expires_at=default_expiry(template, now),
-                            seat_id=seat_id,
-                            location_id=location_id,
-                        )
+                voucher = await _reward_full_rounds(
+                    conn, card, template, now=now, seat_id=seat_id, location_id=location_id
+                )
             stamped: CardStamped = {
                 "type": "card.stamped",
                 "delta": count,
@@ -133,9 +120,7 @@ async def add_stamp(
             events = [stamped, updated_event(card, template)]
             handed = None
             if full:
-                await card.save(
-                    update_fields=["stamps", "stamps_total", "last_stamp_at", "rounds_completed"], using_db=conn
-                )
+                await card.save(update_fields=list(stamp_rows.COUNTERS), using_db=conn)
                 await outbox.record_many(conn, events)
             else:
                 handed = await stamp_rows.write(conn, card, journal, events)
@@ -143,6 +128,30 @@ async def add_stamp(
         raise IdempotencyReplay() from exc
     outbox.committed(handed)
     return ScanResult("reward" if full else "stamped", card, template, voucher=voucher, detail={"stamps": count})
+
+
+async def _reward_full_rounds(
+    conn: BaseDBAsyncClient,
+    card: Card,
+    template: CardTemplate,
+    *,
+    now: datetime,
+    seat_id: int | None = None,
+    location_id: int | None = None,
+) -> Voucher | None:
+    """Turn each full round on the card into its reward and start the next; returns the last
+    voucher (None for a lottery blank)."""
+    voucher = None
+    while card.stamps >= template.stamps_required:
+        card.stamps -= template.stamps_required
+        card.rounds_completed += 1
+        if template.reward_type == "lottery":
+            voucher = await lottery.draw_for_full_card(
+                conn, card, template, now=now, seat_id=seat_id, location_id=location_id
+            )
+        else:
+            voucher = await full_card_voucher(conn, card, template, now=now, seat_id=seat_id, location_id=location_id)
+    return voucher
 
 
 async def adjust_stamps(business_id: int, card_id: int, delta: int, *, note: str = "", actor: str = "admin") -> Card:
@@ -171,16 +180,8 @@ async def adjust_stamps(business_id: int, card_id: int, delta: int, *, note: str
             detail={"note": note, "by": actor},
             using_db=conn,
         )
-        while card.stamps >= template.stamps_required:
-            card.stamps -= template.stamps_required
-            card.rounds_completed += 1
-            if template.reward_type == "lottery":
-                await lottery.draw_for_full_card(conn, card, template, now=now)
-                continue
-            await create_voucher(
-                conn, card, title=template.reward_title, source="card_full", expires_at=default_expiry(template, now)
-            )
-        await card.save(update_fields=["stamps", "stamps_total", "last_stamp_at", "rounds_completed"], using_db=conn)
+        await _reward_full_rounds(conn, card, template, now=now)
+        await card.save(update_fields=list(stamp_rows.COUNTERS), using_db=conn)
         await outbox.record(conn, updated_event(card, template))
     outbox.committed()
     return card

@@ -235,3 +235,24 @@ async def expire_vouchers(*, now: datetime | None = None, voucher_ids: list[int]
 
 def default_expiry(template: CardTemplate, now: datetime) -> datetime | None:
     return now + timedelta(days=template.voucher_valid_days) if template.voucher_valid_days else None
+
+
+async def full_card_voucher(
+    conn: BaseDBAsyncClient,
+    card: Card,
+    template: CardTemplate,
+    *,
+    now: datetime,
+    seat_id: int | None = None,
+    location_id: int | None = None,
+) -> Voucher:
+    """The template's reward for one full round of the card."""
+    return await create_voucher(
+        conn,
+        card,
+        title=template.reward_title,
+        source="card_full",
+        expires_at=default_expiry(template, now),
+        seat_id=seat_id,
+        location_id=location_id,
+    )

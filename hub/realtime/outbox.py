@@ -40,9 +40,9 @@ _relays: list[_Relay] = []
 def claim(*, handover: bool = False) -> dict[str, Any]:
     """The claim columns of a row recorded now: this process's relay (its hand-over claim for
     rows the writer hands over after commit), or none."""
-    for relay in _relays:
-        return {"claim": relay.claim + (HANDOVER_SUFFIX if handover else ""), "claimed_at": utcnow()}
-    return {}
+    if not _relays:
+        return {}
+    return {"claim": _relays[0].claim + (HANDOVER_SUFFIX if handover else ""), "claimed_at": utcnow()}
 
 
 async def record(conn: BaseDBAsyncClient, event: dict[str, Any]) -> None:
