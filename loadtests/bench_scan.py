@@ -172,6 +172,7 @@ class Bench:
         started = time.monotonic()
         self.cards = await self.stack.issue_cards(max(args.watchers, args.cards))
         log(f"{len(self.cards)} cards issued in {time.monotonic() - started:.1f}s")
+        await self.stack.analyze()
         self.api_keys = [self.stack.demo["api_key"]]
         for _ in range(args.api_keys - 1):
             self.api_keys.append(await asyncio.to_thread(self.stack.new_api_key))

@@ -170,6 +170,20 @@ class Stack:
 
     # -- helpers -----------------------------------------------------------------------------
 
+    async def analyze(self) -> None:
+        """Give the planner statistics for the cards just issued, as a live database has
+        (autovacuum analyses within a minute). A fresh database has none, and a plan cached
+        while the card table looked empty scans it whole on every scan."""
+        if not self._db_name:
+            return
+        import asyncpg
+
+        conn = await asyncpg.connect(_pg(self.database_url.split("?", 1)[0]))
+        try:
+            await conn.execute("ANALYZE")
+        finally:
+            await conn.close()
+
     async def _admin(self, sql: str) -> None:
         import asyncpg
 

@@ -156,3 +156,12 @@ async def test_the_openapi_document_and_health_are_served(api):
     assert {"/api/v1/scans", "/api/v1/cards", "/api/v1/cards/{number}"} <= set(spec["paths"])
     health = await api.get("/healthz")
     assert health.status_code == 200 and health.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+async def test_a_mistyped_endpoint_or_method_gets_a_json_error_not_a_web_page(api, shop):
+    missing = await api.post("/api/v1/scan", json={"code": "x"}, headers=auth(shop))
+    assert missing.status_code == 404
+    assert missing.json()["error"] == "not_found" and "/api/v1/scan" in missing.json()["message"]
+    wrong_method = await api.get("/api/v1/scans", headers=auth(shop))
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"] == "method_not_allowed"
+    assert (await api.get("/api/docs")).status_code == 200

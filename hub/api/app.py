@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from hub.api import problems, router
+from hub.api import include_routes, problems
 
 
 def create_api_app() -> FastAPI:
@@ -21,5 +21,5 @@ def create_api_app() -> FastAPI:
         ),
     )
     problems.install(app)
-    app.include_router(router)
+    include_routes(app)
     return app

@@ -1,13 +1,14 @@
 """Owner analytics: totals and daily series over a period, and who stamped how many.
 
-Days are UTC days. Everything is aggregated in the database (GROUP BY day), so a
-year of a busy shop is a few hundred rows, not every event.
+Days are the business's local days (its time zone, daylight saving included).
+Everything is aggregated in the database (GROUP BY day), so a year of a busy shop is
+a few hundred rows, not every event.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from pypika_tortoise import SqlContext
@@ -15,7 +16,8 @@ from pypika_tortoise.terms import Function as SqlFunction
 from tortoise.expressions import Function
 from tortoise.functions import Count, Sum
 
-from hub.models import CardEvent, Location, StaffSeat, Voucher
+from hub.domain.clock import zone
+from hub.models import Business, CardEvent, Location, StaffSeat, Voucher
 
 STAMP_KINDS = ("stamp", "stamp_manual", "stamp_removed")
 ACTIVITY_KINDS = ("issued", "stamp", "stamp_manual", "voucher_redeemed")
@@ -29,19 +31,58 @@ METRICS = {
 }
 
 
-class _UtcDaySql(SqlFunction):
-    def __init__(self, term: Any, alias: str | None = None) -> None:
+class _LocalDaySql(SqlFunction):
+    def __init__(self, term: Any, spans: tuple[tuple[str, int], ...], alias: str | None = None) -> None:
         super().__init__("DATE", term, alias=alias)
+        self.spans = spans
 
     def get_function_sql(self, ctx: SqlContext) -> str:
+        # The zone's offset is a CASE over the period's offset spans (generated here, never
+        # user text): exact across daylight saving changes, and the same in either dialect.
         arg = self.get_arg_sql(self.args[0], ctx)
-        if ctx.dialect.value == "postgresql":
-            return f"DATE(TIMEZONE('UTC', {arg}))"
-        return f"DATE({arg})"  # SQLite stores ISO text in UTC
+        postgres = ctx.dialect.value == "postgresql"
+
+        def shift(seconds: int) -> str:
+            return f"INTERVAL '{seconds} seconds'" if postgres else f"'{seconds:+d} seconds'"
+
+        changes = " ".join(
+            f"WHEN {arg} < '{begins}' THEN {shift(before)}"
+            for (begins, _), (_, before) in zip(self.spans[1:], self.spans[:-1], strict=True)
+        )
+        offset = f"CASE {changes} ELSE {shift(self.spans[-1][1])} END" if changes else shift(self.spans[-1][1])
+        if postgres:
+            return f"DATE(TIMEZONE('UTC', {arg}) + {offset})"
+        return f"DATE({arg}, {offset})"  # SQLite stores ISO text in UTC
 
 
-class UtcDay(Function):
-    database_func = _UtcDaySql
+class LocalDay(Function):
+    database_func = _LocalDaySql
+
+    def __init__(self, field: str, spans: tuple[tuple[str, int], ...]) -> None:
+        super().__init__(field, spans)
+
+
+def offset_spans(tz: tzinfo, since: datetime, until: datetime) -> tuple[tuple[str, int], ...]:
+    """The zone's UTC offsets over [since, until) as (begins, seconds): the first begins at
+    `since`, each next one at a daylight saving change (found to the quarter hour)."""
+
+    def offset(at: datetime) -> int:
+        return int(at.astimezone(tz).utcoffset().total_seconds())
+
+    def literal(at: datetime) -> str:
+        return at.astimezone(UTC).isoformat(" ")
+
+    spans = [(literal(since), offset(since))]
+    day = since
+    while day < until:
+        following = min(day + timedelta(days=1), until)
+        at = day
+        while offset(following) != spans[-1][1] and at < following:
+            at += timedelta(minutes=15)
+            if offset(at) != spans[-1][1]:
+                spans.append((literal(at), offset(at)))
+        day = following
+    return tuple(spans)
 
 
 @dataclass
@@ -63,15 +104,26 @@ class Overview:
     staff: list[StaffRow]
 
 
-def period(days: int, today: date | None = None) -> tuple[date, date]:
-    """The last `days` days up to and including today (UTC)."""
-    today = today or datetime.now(UTC).date()
+def period(days: int, tz: tzinfo = UTC, today: date | None = None) -> tuple[date, date]:
+    """The last `days` days up to and including today, in the business's time zone."""
+    today = today or datetime.now(tz).date()
     return today - timedelta(days=days - 1), today
 
 
-def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    since = datetime.combine(start, time.min, tzinfo=UTC)
-    return since, datetime.combine(end + timedelta(days=1), time.min, tzinfo=UTC)
+def _bounds(start: date, end: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    since = datetime.combine(start, time.min, tzinfo=tz).astimezone(UTC)
+    return since, datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz).astimezone(UTC)
+
+
+async def _zone_of(business_id: int) -> tzinfo:
+    name = await Business.filter(id=business_id).first().values_list("timezone", flat=True)
+    return zone(name)
+
+
+async def recent(business_id: int, days: int) -> Overview:
+    """The overview of the last `days` local days, today included."""
+    tz = await _zone_of(business_id)
+    return await overview(business_id, *period(days, tz), tz=tz)
 
 
 def _as_date(value: Any) -> date:
@@ -82,15 +134,18 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
-async def overview(business_id: int, start: date, end: date) -> Overview:
-    since, until = _bounds(start, end)
+async def overview(business_id: int, start: date, end: date, *, tz: tzinfo | None = None) -> Overview:
+    """Local days `start` to `end`, both included."""
+    tz = tz or await _zone_of(business_id)
+    since, until = _bounds(start, end, tz)
+    spans = offset_spans(tz, since, until)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     index = {day: i for i, day in enumerate(days)}
     series = {key: [0] * len(days) for key in METRICS}
     events = CardEvent.filter(business_id=business_id, created_at__gte=since, created_at__lt=until)
 
     by_kind = await (
-        events.annotate(day=UtcDay("created_at"), n=Count("id"), total=Sum("delta"))
+        events.annotate(day=LocalDay("created_at", spans), n=Count("id"), total=Sum("delta"))
         .group_by("day", "kind")
         .values("day", "kind", "n", "total")
     )
@@ -107,7 +162,7 @@ async def overview(business_id: int, start: date, end: date) -> Overview:
 
     rewards = await (
         Voucher.filter(business_id=business_id, source__in=REWARD_SOURCES, created_at__gte=since, created_at__lt=until)
-        .annotate(day=UtcDay("created_at"), n=Count("id"))
+        .annotate(day=LocalDay("created_at", spans), n=Count("id"))
         .group_by("day")
         .values("day", "n")
     )
@@ -117,7 +172,7 @@ async def overview(business_id: int, start: date, end: date) -> Overview:
 
     active = events.filter(kind__in=ACTIVITY_KINDS)
     per_day = await (
-        active.annotate(day=UtcDay("created_at"), n=Count("customer_id", distinct=True))
+        active.annotate(day=LocalDay("created_at", spans), n=Count("customer_id", distinct=True))
         .group_by("day")
         .values("day", "n")
     )

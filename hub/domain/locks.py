@@ -24,7 +24,7 @@ async def lock_card(conn: BaseDBAsyncClient, card_id: int) -> Card | None:
 def _stamp_sql(where: str, for_update: bool) -> str:
     # The idempotency check rides along: a key already in the journal is a replay.
     def columns(model: type, alias: str) -> str:
-        return ", ".join(f'{alias}."{col}" AS "{alias}_{col}"' for col in model._meta.fields_db_projection.values())
+        return ", ".join(f'{alias}."{col}" AS "{key}"' for key, col in _columns(model, alias))
 
     return (
         f"SELECT {columns(Card, 'c')}, {columns(CardTemplate, 't')}, {columns(Business, 'b')}, "
@@ -37,9 +37,13 @@ def _stamp_sql(where: str, for_update: bool) -> str:
     )
 
 
+@cache
+def _columns(model: type, alias: str) -> tuple[tuple[str, str], ...]:
+    return tuple((f"{alias}_{col}", col) for col in model._meta.fields_db_projection.values())
+
+
 def _model(model: type, row: dict, alias: str):
-    start = f"{alias}_"
-    return model._init_from_db(**{k[len(start) :]: v for k, v in row.items() if k.startswith(start)})
+    return model._init_from_db(**{col: row[key] for key, col in _columns(model, alias)})
 
 
 async def lock_card_to_stamp(

@@ -9,6 +9,7 @@ messages to any client.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -67,13 +68,25 @@ def create_socket_server(
         for room in joined:
             await sio.enter_room(sid, room)
 
-    async def forward(event: dict[str, Any]) -> None:
+    sending: set[asyncio.Task] = set()
+
+    def sent(task: asyncio.Task) -> None:
+        sending.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("socket emit failed", exc_info=task.exception())
+
+    def forward(event: dict[str, Any]) -> None:
         local = sio.manager.rooms.get("/", {})
         for room in rooms(event):
             # Most rooms have nobody connected here (the business room of a shop whose owner is
             # offline); the manager would encode the packet before finding that out.
             if local.get(room):
-                await sio.emit(event["type"], for_room(event, room), room=room, ignore_queue=True)
+                # Not awaited: an emit waits for its send tasks, and the bus would read one
+                # event per round of a busy event loop. Tasks start in creation order, so a
+                # room's events still reach its sockets in order.
+                task = asyncio.create_task(sio.emit(event["type"], for_room(event, room), room=room, ignore_queue=True))
+                sending.add(task)
+                task.add_done_callback(sent)
 
     bus.subscribe("*", forward)
     return sio

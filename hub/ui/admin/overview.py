@@ -46,8 +46,7 @@ async def overview_page() -> RedirectResponse | None:
     state = {"days": 30}
 
     async def load() -> analytics.Overview:
-        start, end = analytics.period(state["days"])
-        return await analytics.overview(session.business_id, start, end)
+        return await analytics.recent(session.business_id, state["days"])
 
     def draw(data: analytics.Overview) -> None:
         with ui.row().classes("w-full gap-4"):
