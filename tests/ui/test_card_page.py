@@ -46,6 +46,32 @@ async def test_the_card_stays_on_screen_while_a_live_update_is_read(user: User, 
     await user.should_see("1 / 8", retries=50)
 
 
+async def test_a_stamp_landing_while_the_page_first_reads_the_card_is_shown(user: User, live, shop, monkeypatch):
+    read = LiveCard.read
+    first = True
+
+    async def read_then_stamp(self):
+        nonlocal first
+        view = await read(self)
+        if first:
+            first = False
+            passed = asyncio.Event()
+
+            def on_updated(event: dict) -> None:
+                if event["type"] == "card.updated":
+                    passed.set()
+
+            unsubscribe = live.bus.subscribe(f"card:{shop.card.token}", on_updated)
+            await add_stamp(shop.business_id, shop.card.id)  # after the read, before the first draw
+            await asyncio.wait_for(passed.wait(), 5)  # and its event has gone by
+            unsubscribe()
+        return view
+
+    monkeypatch.setattr(LiveCard, "read", read_then_stamp)
+    await user.open(f"/c/{shop.card.token}")
+    await user.should_see("1 / 8", retries=50)
+
+
 async def test_a_new_stamp_pops_in_while_the_old_ones_stay_put(user: User, live, shop):
     await add_stamp(shop.business_id, shop.card.id)
     await user.open(f"/c/{shop.card.token}")

@@ -38,6 +38,16 @@ def remembered_token(template_id: int) -> str | None:
     return token if isinstance(token, str) else None
 
 
+def _drawn_from(view: CardView | None, links: list[dict[str, Any]]) -> tuple | None:
+    """What the page is drawn from: the same twice means a redraw would change nothing."""
+    if view is None:
+        return None
+    template = tuple(getattr(view.template, name) for name in view.template._meta.fields_db_projection)
+    business = (view.business.name, view.business.timezone)
+    card = (view.stamps, view.deleted, view.card.number, view.card.template_version, view.holder)
+    return card, template, business, view.vouchers, view.history, links
+
+
 class LiveCard:
     """One client's view of one card.
 
@@ -62,6 +72,7 @@ class LiveCard:
         # Two redraws at once (a live event and a reconnect) would each clear the body and
         # then both draw into it; one at a time keeps a single card on the page.
         self.redraw_lock = asyncio.Lock()
+        self.drawn: tuple | None = None
 
     async def load(self) -> CardView | None:
         if self.as_of is not None:
@@ -75,9 +86,13 @@ class LiveCard:
     async def build(self) -> None:
         if not self.read_only:
             self.spinner = LotterySpinner(self.token, self.lang, self.redraw)
-        self.body(*await self.read())
         if self.as_of is None:
+            # Subscribed before reading: a stamp that lands during the read starts a redraw,
+            # which waits for this first draw and then shows it.
             subscribe(f"card:{self.token}", self.on_event)
+        async with self.redraw_lock:
+            self.body(*await self.read())
+        if self.as_of is None:
             ui.timer(1.0, self.rotate)
             context.client.on_connect(self.on_connect)
         if self.spinner:
@@ -93,6 +108,7 @@ class LiveCard:
     def body(self, view: CardView | None, links: list[dict[str, Any]]) -> None:
         # Drawn from what was read before: clearing and drawing happen in one go, so a live
         # update never shows the customer an empty card while the database answers.
+        self.drawn = _drawn_from(view, links)
         if view is None or (view.deleted and self.as_of is None):
             ui.label(self.lang._("This card was deleted.")).classes("text-lg text-center py-8").mark("deleted")
             self.qr = None
@@ -125,7 +141,11 @@ class LiveCard:
 
     async def redraw(self) -> None:
         async with self.redraw_lock:
-            self.body.refresh(*await self.read())
+            view, links = await self.read()
+            # A late event of what is on screen already (say, of the stamp just before the page
+            # opened) must not redraw it: that would cut short the pop of the newest stamp.
+            if _drawn_from(view, links) != self.drawn:
+                self.body.refresh(view, links)
 
     async def _refresh_now(self) -> None:
         self.refresh_scheduled = False
