@@ -32,7 +32,7 @@ async def sign_in(user: User, shop, path: str = "/scanner") -> None:
     # (NiceGUI patches ui.navigate per simulation); reopening the page is what a device does.
     for _ in range(50):
         try:
-            await user.should_see(marker=signed_in, retries=2)
+            await user.should_see(marker=signed_in, retries=30)
             return
         except AssertionError:
             await user.open(path)

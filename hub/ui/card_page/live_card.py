@@ -73,6 +73,8 @@ class LiveCard:
         # then both draw into it; one at a time keeps a single card on the page.
         self.redraw_lock = asyncio.Lock()
         self.drawn: tuple | None = None
+        self.built = False
+        self.missed = False  # an event came while the page was being built
 
     async def load(self) -> CardView | None:
         if self.as_of is not None:
@@ -92,6 +94,9 @@ class LiveCard:
             subscribe(f"card:{self.token}", self.on_event)
         async with self.redraw_lock:
             self.body(*await self.read())
+        self.built = True
+        if self.missed:
+            self._refresh_soon()
         if self.as_of is None:
             ui.timer(1.0, self.rotate)
             context.client.on_connect(self.on_connect)
@@ -131,8 +136,16 @@ class LiveCard:
             text = f"{event['title']}: {event['body']}" if event.get("title") else event["body"]
             ui.notify(text, timeout=8000, close_button=True)
             return
+        if not self.built:
+            # A timer started now would make NiceGUI answer with the half-built page; the
+            # build redraws once it is done, and queues the draws not yet watched itself.
+            self.missed = True
+            return
         if event.get("type") == "lottery.drawn" and self.spinner:
             self.spinner.enqueue(int(event["draw_id"]))
+        self._refresh_soon()
+
+    def _refresh_soon(self) -> None:
         # One operation emits several events (stamped, voucher issued, updated); they arrive
         # together and are drawn once, so the stamp that popped in is not redrawn still.
         if not self.refresh_scheduled:
