@@ -17,8 +17,16 @@ from babel.messages.pofile import read_po, write_po
 from hub.i18n import DOMAIN, LANGUAGES, LOCALES_DIR, po_path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Relative to hub/: the surfaces whose every visible string is translated.
-SOURCES = ("ui/card_page", "ui/card_render.py")
+# Relative to hub/: the surfaces whose every customer-visible string is translated. The kiosk
+# shares the staff scanner's verdicts and camera; those mark only what the kiosk shows.
+SOURCES = (
+    "ui/card_page",
+    "ui/card_render.py",
+    "ui/scanner/kiosk.py",
+    "ui/scanner/verdicts.py",
+    "ui/scanner/camera.py",
+    "ui/inserts",
+)
 KEYWORDS = {"_": None, "N_": None}
 PLACEHOLDER = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*\}")
 

@@ -90,3 +90,31 @@ async def test_joining_from_an_insert_lands_the_stamp_on_the_new_card(pages: Use
     await pages.should_see(marker="claim-ok", retries=100)
     card = await Card.get(id=(await InsertCode.get(id=inserts.parse_insert_code(secret, code))).card_id)
     assert card.stamps == 1 and card.id != shop.card.id
+
+
+async def test_the_page_speaks_english_unless_the_browser_asks_otherwise(pages: User, live, shop, secret):
+    code = await one_code(shop, secret)
+    await pages.open(f"/c/{shop.card.token}")
+    await pages.open(f"/i/{code}")
+    await pages.should_see("Stamp added!", retries=50)
+    await pages.should_see("Open my card")
+
+
+async def test_the_page_speaks_the_browsers_language(pages: User, live, shop, secret):
+    pages.http_client.headers["Accept-Language"] = "de-DE,de;q=0.9,en;q=0.5"
+    code = await one_code(shop, secret)
+    await pages.open(f"/c/{shop.card.token}")
+    await pages.open(f"/i/{code}")
+    await pages.should_see("Stempel hinzugefügt!", retries=50)
+    await pages.should_see("Prämie: Free coffee")
+    await pages.should_see("Meine Karte öffnen")
+    await pages.open(f"/i/{code}")
+    await pages.should_see("Dieser Code wurde schon benutzt. Jeder Code funktioniert nur einmal.", retries=50)
+
+
+async def test_a_rejection_is_told_in_the_chosen_language_with_its_numbers(pages: User, live, shop):
+    key = await receipts.create_receipt_key(shop.business_id, shop.location.id, shop.template.id, max_age_hours=1)
+    issued = int((datetime.now(UTC) - timedelta(hours=2)).timestamp())
+    code = receipts.receipt_code(key.secret, key.id, "OLD-2", 1000, issued)
+    await pages.open(f"/i/{code}?lang=de")
+    await pages.should_see("Dieser Kassenbon ist zu alt: Kassenbons gelten 1 Std.")

@@ -87,3 +87,25 @@ async def test_the_kiosk_faces_the_customer_by_default(user: User, live, redis, 
     await sign_in(user, shop, "/kiosk")
     await user.should_see("No camera found.", retries=50)
     assert '"user"' in calls[0]
+
+
+async def test_the_kiosk_speaks_the_tablets_language(user: User, live, redis, shop, secret):
+    user.http_client.headers["Accept-Language"] = "de-DE,de;q=0.9,en;q=0.5"
+    with_camera(user, codes.card_code(secret, shop.card.number))
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("Halte den QR-Code deiner Stempelkarte vor die Kamera")
+    await user.should_see("Stempel hinzugefügt!", retries=100)
+    await user.should_see("Prämie: Free coffee")
+
+
+async def test_a_language_set_up_with_lang_outlasts_the_sign_in(user: User, live, redis, shop, other_shop, secret):
+    with_camera(user, codes.card_code(secret, other_shop.card.number))
+    await user.open("/kiosk?lang=de")
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("Falsche Karte", retries=100)
+    await user.should_see("Das ist keine Karte von Corner Café.")
+
+
+async def test_without_a_camera_the_customer_is_sent_to_the_staff_in_english_by_default(user: User, live, redis, shop):
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("No camera found. Please ask our staff.", retries=50)

@@ -53,12 +53,17 @@ def language_switcher(lang: Lang, path: str, **params: object) -> None:
         ).mark("language")
 
 
+def declare_language(lang: Lang) -> None:
+    """`<html lang>` for screen readers, hyphenation and the browser's translate offer."""
+    ui.add_body_html(f"<script>document.documentElement.lang = {json.dumps(lang.html_lang)};</script>")
+
+
 @contextmanager
 def frame(lang: Lang, title: str, path: str, **params: object) -> Iterator[None]:
     """Phone-first column (perfect at 360 px, centred on bigger screens) with the switcher at the foot."""
     ui.page_title(title)
     ui.add_css(CARD_CSS + PAGE_CSS)
-    ui.add_body_html(f"<script>document.documentElement.lang = {json.dumps(lang.html_lang)};</script>")
+    declare_language(lang)
     with ui.column().classes("w-full items-stretch gap-3 px-3 py-4 mx-auto").style("max-width:440px"):
         yield
         with ui.row().classes("w-full justify-center mt-2 text-sm"):

@@ -4,26 +4,56 @@ With a card of that stamp card remembered in this browser, the stamp (or lottery
 on it; otherwise the customer joins first (`/join/<template>?then=<code>`) and the join page
 sends them back to `/i/<code>?card=<token>`. The code is used only once the page's socket
 connects: link previews and crawlers that fetch the URL never run it, so they cannot burn a
-customer's code.
+customer's code. The page speaks the browser's language, like the card page.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import app, context, ui
 
 from hub.domain import inserts, receipts
 from hub.domain.inserts import Claim
 from hub.errors import DomainError
+from hub.i18n import N_, Lang
 from hub.models import Card, CardTemplate
 from hub.runtime import runtime
+from hub.ui.card_page.frame import declare_language, page_language
 from hub.ui.card_render import CARD_CSS, render_card
 
 REMEMBERED = "cards"  # browser storage written by the card page: {template id: card token}
 CONNECT_TIMEOUT = 30.0
+
+# Why a code gave nothing, by the claim's reason. The domain's own messages are English and
+# written for the API; these say it to the customer, with the claim's detail as placeholders.
+REJECTIONS = {
+    "already_used": N_("This code was already used. Each code works once."),
+    "insert_expired": N_("This code expired on {expires_at}."),
+    "other_card": N_("This code is for another stamp card."),
+    "cooldown": N_("Your card was stamped moments ago. Open this link again in {retry_after} s."),
+    "daily_cap": N_("Daily limit reached: {cap} stamps per day. Open this link again tomorrow."),
+    "receipt_used": N_("This receipt already gave its stamp."),
+    "stale_receipt": N_("This receipt is too old: receipts count for {max_age_hours} hours."),
+    "future_receipt": N_("This receipt's time is in the future. Please ask the shop."),
+    "below_minimum": N_("Receipts from {min_amount} earn a stamp."),
+    "key_revoked": N_("This receipt's code is no longer valid. Please ask the shop."),
+    "no_prize_pool": N_("This lottery is not set up yet. Please ask the shop."),
+    "plan_limit": N_("This shop cannot give stamps right now. Please try again later."),
+    "card_deleted": N_("This card was deleted."),
+}
+# Why a code could not be used at all, by the error's code.
+ERRORS = {
+    "malformed_code": N_("This is not a valid code. Please scan the QR code again."),
+    "invalid_signature": N_("This is not a valid code. Please scan the QR code again."),
+    "not_found": N_("This code does not exist."),
+    "other_business": N_("This code is from another shop."),
+}
+CANNOT_USE = N_("This code cannot be used right now. Please ask the shop.")
 
 
 def remembered_token(template_id: int) -> str | None:
@@ -72,6 +102,33 @@ async def _apply(code: str, token: str) -> Claim:
     return await inserts.use_insert(runtime().settings.secret_key, code, token)
 
 
+def _rejection_text(claim: Claim, lang: Lang) -> str:
+    values = dict(claim.detail)
+    for key in ("retry_after", "cap", "max_age_hours"):
+        if isinstance(values.get(key), int):
+            values[key] = lang.number(values[key])
+    if isinstance(values.get("expires_at"), str):
+        values["expires_at"] = lang.date_text(date.fromisoformat(values["expires_at"]))
+    return lang._(REJECTIONS.get(claim.reason or "", CANNOT_USE), **values)
+
+
+def _error_text(error: DomainError, lang: Lang) -> str:
+    return lang._(ERRORS.get(error.code, CANNOT_USE))
+
+
+def _claim_text(claim: Claim, lang: Lang) -> str:
+    if claim.outcome == "rejected":
+        return _rejection_text(claim, lang)
+    voucher = claim.result.voucher if claim.result else None
+    if claim.outcome == "reward" and voucher is None:  # a full card whose prize draw drew nothing
+        return lang._("Card full: the prize draw was played, no prize this time.")
+    if claim.outcome == "reward":
+        return lang._("Reward earned: {reward}. It is waiting on your card.", reward=voucher.title)
+    if claim.stamps > 1:
+        return lang._("Stamps added: {count}", count=lang.number(claim.stamps))
+    return lang._("Stamp added!")
+
+
 def _message_box(text: str, *, ok: bool, marker: str) -> None:
     colour = "bg-green-100 text-green-900" if ok else "bg-amber-100 text-amber-900"
     with ui.card().classes(f"w-full {colour} items-center text-center").mark(marker):
@@ -79,29 +136,32 @@ def _message_box(text: str, *, ok: bool, marker: str) -> None:
         ui.label(text).classes("text-lg font-medium").mark("claim-message")
 
 
-def _shell() -> ui.column:
+def _shell(lang: Lang) -> ui.column:
+    ui.page_title(lang._("Your stamp card"))
     ui.add_css(CARD_CSS + "body { background: #f4efe7; } .nicegui-content { padding: 0; }")
+    declare_language(lang)
     return ui.column().classes("w-full items-stretch gap-3 px-3 py-6 mx-auto").style("max-width:440px")
 
 
-async def insert_page(code: str, card: str | None = None) -> Any:
+async def insert_page(request: Request, code: str, card: str | None = None, lang: str | None = None) -> Any:
+    language = page_language(request, lang)
     try:
         template_id, rejection = await _target(code)
     except DomainError as error:
-        with _shell():
-            _message_box(error.message, ok=False, marker="claim-error")
+        with _shell(language):
+            _message_box(_error_text(error, language), ok=False, marker="claim-error")
         return None
     if rejection is not None:
-        with _shell():
-            _message_box(rejection.message, ok=False, marker="claim-rejected")
+        with _shell(language):
+            _message_box(_claim_text(rejection, language), ok=False, marker="claim-rejected")
         return None
     holder = await _card_for(template_id, card)
     if holder is None:
         return RedirectResponse(f"/join/{template_id}?then={quote(code, safe='')}", status_code=303)
     remember(holder)
 
-    with _shell() as column:
-        waiting = ui.label("Adding it to your card…").classes("text-center opacity-70")
+    with _shell(language) as column:
+        waiting = ui.label(language._("Adding it to your card…")).classes("text-center opacity-70")
     try:
         await context.client.connected(timeout=CONNECT_TIMEOUT)
     except Exception:
@@ -111,14 +171,14 @@ async def insert_page(code: str, card: str | None = None) -> Any:
         try:
             claim = await _apply(code, holder.token)
         except DomainError as error:
-            _message_box(error.message, ok=False, marker="claim-error")
+            _message_box(_error_text(error, language), ok=False, marker="claim-error")
             return None
         if claim.outcome == "lottery":
             # The card page plays the draw's spin for unrevealed draws as soon as it opens.
             ui.navigate.to(f"/c/{holder.token}")
             return None
         _message_box(
-            claim.message,
+            _claim_text(claim, language),
             ok=claim.outcome != "rejected",
             marker="claim-ok" if claim.outcome != "rejected" else "claim-rejected",
         )
@@ -129,13 +189,11 @@ async def insert_page(code: str, card: str | None = None) -> Any:
             stamps=fresh.stamps,
             stamps_required=template.stamps_required,
             reward_title=template.reward_title,
+            progress_text=f"{language.number(fresh.stamps)} / {language.number(template.stamps_required)}",
+            reward_text=language._("Reward: {reward}", reward=template.reward_title),
             new_stamps=min(claim.stamps, fresh.stamps),
         )
-        if claim.outcome == "reward":
-            ui.label(f"Reward earned: {template.reward_title}. It is waiting on your card.").classes(
-                "text-center font-bold"
-            )
-        ui.button("Open my card", on_click=lambda: ui.navigate.to(f"/c/{holder.token}")).props(
+        ui.button(language._("Open my card"), on_click=lambda: ui.navigate.to(f"/c/{holder.token}")).props(
             "unelevated size=lg"
         ).classes("w-full").mark("open-card")
     return None

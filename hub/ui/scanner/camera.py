@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from nicegui import background_tasks, ui
 
 from hub.errors import InvalidInput
+from hub.i18n import N_, Lang
 from hub.scanning.decode import decode_frame_b64, decode_jpeg_frame_b64, decode_photo
 from hub.scanning.repeats import RepeatGuard
 from hub.ui.scanner.verdicts import Verdict, from_error, nothing_found
@@ -25,13 +26,33 @@ FRAME_SIDE = 640  # long side in pixels: enough for a card held 20-40 cm from th
 FRAME_INTERVAL = 0.2  # seconds between frames (plus the round trip): a few frames a second
 PAUSE_AFTER_READ = 2.5  # seconds the camera rests after a good read, while the result shows
 
+# The browser script's messages (static/scanner.js), marked here so the kiosk can say them
+# in the customer's language.
+BROWSER_ERRORS = (
+    N_("No camera found."),
+    N_("Camera access was refused. Allow it in the browser settings."),
+    N_("This browser gives no camera access here (it needs HTTPS)."),
+)
+DID_NOT_START = N_("The camera did not start.")
+USE_A_PHOTO = N_("{error} Use a photo or search instead.")
+
 
 class CameraScanner:
     def __init__(
-        self, on_code: OnCode, *, facing: str = "environment", classes: str = "", restart_button: bool = True
+        self,
+        on_code: OnCode,
+        *,
+        facing: str = "environment",
+        classes: str = "",
+        restart_button: bool = True,
+        lang: Lang | None = None,
+        unavailable: str = USE_A_PHOTO,
     ) -> None:
+        """`lang` speaks the status line (English for staff); `unavailable` says what to do without a camera."""
         self.on_code = on_code
         self.facing = facing
+        self.lang = lang or Lang()
+        self.unavailable = unavailable
         self.guard = RepeatGuard()
         self.paused_until = 0.0
         self.running = False
@@ -56,7 +77,7 @@ class CameraScanner:
     def stop(self) -> None:
         self.running = False
         self._generation += 1
-        self.status.text = "Camera off"
+        self.status.text = self.lang._("Camera off")
         self.video.client.run_javascript("window.StamphubCamera && StamphubCamera.stop()")
 
     def restart(self, facing: str) -> None:
@@ -69,7 +90,7 @@ class CameraScanner:
 
     async def _run(self, generation: int) -> None:
         client = self.video.client
-        self.status.text = "Starting camera…"
+        self.status.text = self.lang._("Starting camera…")
         try:
             started = await client.run_javascript(
                 f"return await StamphubCamera.start({json.dumps(f'c{self.video.id}')}, {json.dumps(self.facing)})",
@@ -81,10 +102,10 @@ class CameraScanner:
             return
         if not isinstance(started, dict) or not started.get("ok"):
             error = started.get("error") if isinstance(started, dict) else None
-            self.status.text = f"{error or 'The camera did not start.'} Use a photo or search instead."
+            self.status.text = self.lang._(self.unavailable, error=self.lang._(error or DID_NOT_START))
             self.running = False
             return
-        self.status.text = "Camera on: hold the QR code in view"
+        self.status.text = self.lang._("Camera on: hold the QR code in view")
         while self._current(generation):
             if time.monotonic() < self.paused_until:
                 await asyncio.sleep(0.1)

@@ -1,7 +1,8 @@
 """The self-service kiosk: a tablet facing the customer, who shows their card to the camera.
 
 No staff action is needed; the staff controls (log out, camera, full screen) sit behind
-the seat's PIN so a customer cannot leave the kiosk page.
+the seat's PIN so a customer cannot leave the kiosk page. Everything on it, the controls
+included, is in the tablet browser's language (or `?lang=`), like the card page.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from nicegui import app, background_tasks, ui
 
 from hub.domain import staff_sessions
 from hub.domain.staff_sessions import SeatContext
-from hub.errors import DomainError
+from hub.errors import DomainError, RateLimited
+from hub.i18n import N_, Lang
 from hub.models import CardTemplate
 from hub.runtime import runtime
+from hub.ui.card_page.frame import declare_language
 from hub.ui.card_render import render_card
 from hub.ui.scanner.camera import CameraScanner
 from hub.ui.scanner.desk import Desk
@@ -23,22 +26,32 @@ from hub.ui.scanner.verdicts import TONE_STYLE, Verdict, for_customer
 
 FACING_KEY = "kiosk_facing"
 RESULT_SECONDS = 5.0
+NO_CAMERA = N_("{error} Please ask our staff.")
 
 
 class Kiosk:
-    def __init__(self, ctx: SeatContext, secret: bytes) -> None:
+    def __init__(self, ctx: SeatContext, secret: bytes, lang: Lang) -> None:
         self.ctx = ctx
+        self.lang = lang
         self.desk = Desk(ctx, secret)
         self._shown = 0
 
     async def build(self) -> None:
+        _ = self.lang._
         ui.query("body").classes("stamphub-kiosk")
+        declare_language(self.lang)
         with ui.column().classes("w-full items-center gap-4 p-6"):
             ui.label(self.ctx.business.name).classes("text-4xl font-bold")
-            ui.label("Show your stamp card's QR code to the camera").classes("text-2xl opacity-80").mark("kiosk-prompt")
+            ui.label(_("Show your stamp card's QR code to the camera")).classes("text-2xl opacity-80").mark(
+                "kiosk-prompt"
+            )
             with ui.element("div").classes("w-full").style("max-width:900px"):
                 self.camera = CameraScanner(
-                    self.scanned, facing=app.storage.user.get(FACING_KEY, "user"), restart_button=False
+                    self.scanned,
+                    facing=app.storage.user.get(FACING_KEY, "user"),
+                    restart_button=False,
+                    lang=self.lang,
+                    unavailable=NO_CAMERA,
                 )
         self.result = ui.element("div").classes("stamphub-kiosk-result").mark("kiosk-result")
         self.result.set_visibility(False)
@@ -53,7 +66,7 @@ class Kiosk:
         await self.show(await self.desk.scan(code, via="kiosk", vouchers=False))
 
     async def show(self, verdict: Verdict) -> None:
-        headline, detail = for_customer(verdict, self.ctx.business.name)
+        headline, detail = for_customer(verdict, self.ctx.business.name, self.lang)
         template = await CardTemplate.get_or_none(id=verdict.template_id) if verdict.template_id else None
         colour, icon = TONE_STYLE[verdict.tone]
         self._shown += 1
@@ -65,15 +78,21 @@ class Kiosk:
             ui.label(detail).classes("text-3xl").mark("kiosk-detail")
             if template is not None and verdict.good:
                 with ui.element("div").classes("w-96 text-left"):
-                    render_card(
-                        template.design,
-                        stamps=verdict.stamps or 0,
-                        stamps_required=template.stamps_required,
-                        reward_title=template.reward_title,
-                    )
+                    self._card(template, verdict.stamps or 0)
         self.result.set_visibility(True)
         self.result.client.run_javascript(f"window.StamphubFeedback && StamphubFeedback.signal('{verdict.sound}')")
         background_tasks.create(self._reset(self._shown), name="kiosk reset")
+
+    def _card(self, template: CardTemplate, stamps: int) -> None:
+        required = template.stamps_required
+        render_card(
+            template.design,
+            stamps=stamps,
+            stamps_required=required,
+            reward_title=template.reward_title,
+            progress_text=f"{self.lang.number(stamps)} / {self.lang.number(required)}",
+            reward_text=self.lang._("Reward: {reward}", reward=template.reward_title),
+        )
 
     async def _reset(self, shown: int) -> None:
         await asyncio.sleep(RESULT_SECONDS)
@@ -88,27 +107,28 @@ class Kiosk:
         self.controls.open()
 
     def _controls_dialog(self) -> ui.dialog:
+        _ = self.lang._
         with ui.dialog() as dialog, ui.card().classes("w-80"):
             with ui.column().classes("w-full") as self.locked:
-                ui.label("Staff only").classes("text-lg font-bold")
-                self.pin = ui.input("Seat PIN", password=True).props("outlined inputmode=numeric").mark("kiosk-pin")
+                ui.label(_("Staff only")).classes("text-lg font-bold")
+                self.pin = ui.input(_("Seat PIN"), password=True).props("outlined inputmode=numeric").mark("kiosk-pin")
                 self.pin.on("keydown.enter", self._unlock)
                 self.pin_error = ui.label("").classes("text-red-700").mark("kiosk-pin-error")
                 with ui.row():
-                    ui.button("Unlock", on_click=self._unlock).props("unelevated").mark("kiosk-unlock")
-                    ui.button("Cancel", on_click=dialog.close).props("flat")
+                    ui.button(_("Unlock"), on_click=self._unlock).props("unelevated").mark("kiosk-unlock")
+                    ui.button(_("Cancel"), on_click=dialog.close).props("flat")
             with ui.column().classes("w-full") as self.unlocked:
                 ui.label(f"{self.ctx.location.name} · {self.ctx.seat.name}").classes("font-bold")
                 ui.button(
-                    "Full screen", icon="fullscreen", on_click=lambda: ui.run_javascript("StamphubFullscreen()")
+                    _("Full screen"), icon="fullscreen", on_click=lambda: ui.run_javascript("StamphubFullscreen()")
                 ).props("flat")
-                ui.button("Switch camera", icon="cameraswitch", on_click=self._switch_camera).props("flat").mark(
+                ui.button(_("Switch camera"), icon="cameraswitch", on_click=self._switch_camera).props("flat").mark(
                     "kiosk-switch-camera"
                 )
-                ui.button("Log out", icon="logout", on_click=lambda: log_out("/kiosk")).props(
+                ui.button(_("Log out"), icon="logout", on_click=lambda: log_out("/kiosk")).props(
                     "flat color=negative"
                 ).mark("kiosk-logout")
-                ui.button("Close", on_click=dialog.close).props("flat")
+                ui.button(_("Close"), on_click=dialog.close).props("flat")
             self.unlocked.set_visibility(False)
         return dialog
 
@@ -116,12 +136,18 @@ class Kiosk:
         rt = runtime()
         try:
             await staff_sessions.check_pin(rt.redis, rt.settings.redis_prefix, self.ctx.seat_id, self.pin.value)
-        except DomainError as error:
-            self.pin_error.text = error.message
-            self.pin.value = ""
+        except RateLimited:
+            self._refuse_pin(self.lang._("Too many attempts. Wait a moment and try again."))
+            return
+        except DomainError:
+            self._refuse_pin(self.lang._("Wrong PIN."))
             return
         self.locked.set_visibility(False)
         self.unlocked.set_visibility(True)
+
+    def _refuse_pin(self, message: str) -> None:
+        self.pin_error.text = message
+        self.pin.value = ""
 
     def _switch_camera(self) -> None:
         facing = "environment" if self.camera.facing == "user" else "user"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from fastapi import Request
 from nicegui import ui
 
 from hub.runtime import runtime
+from hub.ui.card_page.frame import page_language
 from hub.ui.scanner import assets
 from hub.ui.scanner.autopilot import Autopilot
 from hub.ui.scanner.camera import CameraScanner, photo_upload
@@ -61,13 +63,15 @@ async def scanner_page() -> None:
     switch_mode(autopilot.on)
 
 
-async def kiosk_page() -> None:
+async def kiosk_page(request: Request, lang: str | None = None) -> None:
+    # Chosen before signing in, so `/kiosk?lang=de` set up once on the tablet outlasts the login.
+    language = page_language(request, lang)
     assets.include()
     ctx = await current_seat()
     if ctx is None:
         login_form("Self-service kiosk", "/kiosk")
         return
-    await Kiosk(ctx, runtime().settings.secret_key).build()
+    await Kiosk(ctx, runtime().settings.secret_key, language).build()
 
 
 def register() -> None:

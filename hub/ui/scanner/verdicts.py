@@ -1,6 +1,7 @@
 """What the staff (or the customer at the kiosk) is told after a scan: one verdict per outcome.
 
 Kept free of NiceGUI so every wording is decided in one place and tested without a page.
+The staff's words are English; the kiosk's (`for_customer`) are in the customer's language.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from hub.errors import (
     NotFound,
     RateLimited,
 )
+from hub.i18n import N_, Lang
 
 Tone = Literal["stamped", "reward", "redeemed", "rejected", "notice"]
 
@@ -122,24 +124,29 @@ def failure() -> Verdict:
     return Verdict("rejected", "Not processed", "Something went wrong on our side. Please scan again.", reason="error")
 
 
-def for_customer(verdict: Verdict, business_name: str) -> tuple[str, str]:
-    """The kiosk speaks to the customer: warm words, no staff jargon."""
+# The kiosk speaks to the customer: warm words, no staff jargon. `{business}` is the shop's name.
+FOR_CUSTOMER: dict[str, tuple[str, str]] = {
+    "cooldown": (N_("Already stamped"), N_("This card was stamped moments ago. Ask our staff if something is wrong.")),
+    "daily_cap": (N_("That's all for today"), N_("This card has all the stamps it can get today. Come back tomorrow!")),
+    "other_business": (N_("Wrong card"), N_("This card is not a {business} card.")),
+    "revoked": (N_("Kiosk closed"), N_("Please ask our staff at the counter.")),
+    "stale_code": (N_("Code expired"), N_("Please show the live card page on your phone, not a screenshot.")),
+    "card_deleted": (N_("Card not valid"), N_("This card is no longer active. Ask our staff for a new one.")),
+    "voucher_at_kiosk": (
+        N_("Vouchers at the counter, please"),
+        N_("Show your voucher to our staff to receive your reward."),
+    ),
+    "idempotency_replayed": (N_("Already done"), N_("This scan was already counted; nothing changed.")),
+}
+UNREADABLE = (N_("We couldn't read that"), N_("Please show the QR code of your stamp card."))
+
+
+def for_customer(verdict: Verdict, business_name: str, lang: Lang) -> tuple[str, str]:
+    """The kiosk's headline and detail for a verdict, in the customer's language."""
     if verdict.tone == "stamped":
-        return "Stamp added!", f"{verdict.stamps} / {verdict.stamps_required}"
+        progress = f"{lang.number(verdict.stamps or 0)} / {lang.number(verdict.stamps_required or 0)}"
+        return lang._("Stamp added!"), progress
     if verdict.tone == "reward":
-        return "Reward earned!", "Your voucher is on your card. Show it at the counter."
-    if verdict.tone == "notice":
-        return verdict.headline, verdict.detail
-    if verdict.reason == "cooldown":
-        return "Already stamped", "This card was stamped moments ago. Ask our staff if something is wrong."
-    if verdict.reason == "daily_cap":
-        return "That's all for today", verdict.detail
-    if verdict.reason == "other_business":
-        return "Wrong card", f"This card is not a {business_name} card."
-    if verdict.reason == "revoked":
-        return "Kiosk closed", "Please ask our staff at the counter."
-    if verdict.reason == "stale_code":
-        return "Code expired", "Please show the live card page on your phone, not a screenshot."
-    if verdict.reason == "card_deleted":
-        return "Card not valid", "This card is no longer active. Ask our staff for a new one."
-    return "We couldn't read that", "Please show the QR code of your stamp card."
+        return lang._("Reward earned!"), lang._("Your voucher is on your card. Show it at the counter.")
+    headline, detail = FOR_CUSTOMER.get(verdict.reason or "", UNREADABLE)
+    return lang._(headline), lang._(detail, business=business_name)
