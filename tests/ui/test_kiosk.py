@@ -7,10 +7,11 @@ import re
 from nicegui import app
 from nicegui.testing import User
 
-from hub.domain import codes
+from hub.domain import codes, lottery
 from hub.domain.stamps import adjust_stamps
 from hub.models import Card, CardEvent, Voucher, VoucherState
 from hub.ui.scanner import kiosk
+from tests.factories import make_shop
 from tests.ui.test_scanner_login import sign_in
 from tests.ui.test_scanner_modes import with_camera
 
@@ -109,3 +110,14 @@ async def test_a_language_set_up_with_lang_outlasts_the_sign_in(user: User, live
 async def test_without_a_camera_the_customer_is_sent_to_the_staff_in_english_by_default(user: User, live, redis, shop):
     await sign_in(user, shop, "/kiosk")
     await user.should_see("No camera found. Please ask our staff.", retries=50)
+
+
+async def test_a_full_lottery_card_that_draws_a_blank_is_not_called_a_reward(user: User, live, redis, secret):
+    shop = await make_shop(reward_type="lottery", stamps_required=2, reward_title="Mystery prize")
+    await lottery.create_pool(shop.business_id, "Draw", template_id=shop.template.id, blank_weight=1)
+    await adjust_stamps(shop.business_id, shop.card.id, 1)
+    with_camera(user, codes.card_code(secret, shop.card.number))
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("Prize draw: no prize this time", retries=100)
+    await user.should_not_see("Reward earned!")
+    assert not await Voucher.filter(card_id=shop.card.id).exists()

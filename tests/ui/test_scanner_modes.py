@@ -15,11 +15,11 @@ from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 from PIL import Image
 
-from hub.domain import codes
+from hub.domain import codes, lottery
 from hub.domain.cards import delete_card
 from hub.domain.stamps import adjust_stamps
 from hub.models import Card, CardTemplate, Voucher
-from tests.factories import new_card
+from tests.factories import make_shop, new_card
 from tests.ui.test_scanner_login import sign_in
 
 
@@ -59,6 +59,16 @@ async def test_the_camera_stamps_a_card_once_while_it_stays_in_view(user: User, 
     await user.should_see("Mina Park · card #")
     await asyncio.sleep(1.0)  # the same card keeps being read
     assert (await Card.get(id=shop.card.id)).stamps == 1
+
+
+async def test_a_full_lottery_card_that_draws_a_blank_tells_the_staff_so(user: User, live, redis, secret):
+    shop = await make_shop(reward_type="lottery", stamps_required=2, reward_title="Mystery prize")
+    await lottery.create_pool(shop.business_id, "Draw", template_id=shop.template.id, blank_weight=1)
+    await adjust_stamps(shop.business_id, shop.card.id, 1)
+    with_camera(user, codes.card_code(secret, shop.card.number))
+    await sign_in(user, shop)
+    await user.should_see("Card full: no prize this time", retries=100)
+    await user.should_not_see("Reward earned")
 
 
 async def test_the_camera_redeems_a_voucher_code(user: User, live, redis, shop, secret):

@@ -74,9 +74,11 @@ def from_result(result: ScanResult, customer_name: str | None = None) -> Verdict
     }
     if result.outcome == "stamped":
         return Verdict("stamped", f"Stamped {card.stamps} / {result.template.stamps_required}", who, **common)
+    if result.outcome == "reward" and result.voucher is None:  # a full lottery card that drew a blank
+        detail = f"The prize draw was played; the card starts again. {who}"
+        return Verdict("stamped", "Card full: no prize this time", detail, reason="no_prize", **common)
     if result.outcome == "reward":
-        title = result.voucher.title if result.voucher else result.template.reward_title
-        return Verdict("reward", "Reward earned", f"{title}: voucher issued. {who}", **common)
+        return Verdict("reward", "Reward earned", f"{result.voucher.title}: voucher issued. {who}", **common)
     if result.outcome == "redeemed":
         title = result.voucher.title if result.voucher else ""
         return Verdict("redeemed", "Voucher redeemed", f"Hand over: {title}. {who}", **common)
@@ -137,13 +139,14 @@ FOR_CUSTOMER: dict[str, tuple[str, str]] = {
         N_("Show your voucher to our staff to receive your reward."),
     ),
     "idempotency_replayed": (N_("Already done"), N_("This scan was already counted; nothing changed.")),
+    "no_prize": (N_("Prize draw: no prize this time"), N_("No prize this time. Better luck next draw!")),
 }
 UNREADABLE = (N_("We couldn't read that"), N_("Please show the QR code of your stamp card."))
 
 
 def for_customer(verdict: Verdict, business_name: str, lang: Lang) -> tuple[str, str]:
     """The kiosk's headline and detail for a verdict, in the customer's language."""
-    if verdict.tone == "stamped":
+    if verdict.tone == "stamped" and not verdict.reason:
         progress = f"{lang.number(verdict.stamps or 0)} / {lang.number(verdict.stamps_required or 0)}"
         return lang._("Stamp added!"), progress
     if verdict.tone == "reward":
