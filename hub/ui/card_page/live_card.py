@@ -152,12 +152,13 @@ class LiveCard:
             self.refresh_scheduled = True
             ui.timer(COALESCE_SECONDS, self._refresh_now, once=True)
 
-    async def redraw(self) -> None:
+    async def redraw(self, *, resend: bool = False) -> None:
+        """`resend`: draw even if nothing changed here, for a browser that may have missed updates."""
         async with self.redraw_lock:
             view, links = await self.read()
             # A late event of what is on screen already (say, of the stamp just before the page
             # opened) must not redraw it: that would cut short the pop of the newest stamp.
-            if _drawn_from(view, links) != self.drawn:
+            if resend or _drawn_from(view, links) != self.drawn:
                 self.body.refresh(view, links)
 
     async def _refresh_now(self) -> None:
@@ -168,7 +169,8 @@ class LiveCard:
         self.connections += 1
         if self.connections == 1:
             return  # the first connect is the page load itself; only reconnects catch up
-        await self.redraw()
+        # Updates drawn while the socket was away may never have reached the browser.
+        await self.redraw(resend=True)
         if self.spinner:
             for draw in await unrevealed_draws(self.card.id):
                 self.spinner.enqueue(draw.id)
