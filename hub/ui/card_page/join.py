@@ -15,7 +15,7 @@ from hub.errors import DomainError, InvalidInput, NotFound, RateLimited
 from hub.i18n import N_
 from hub.runtime import runtime
 from hub.ui.card_page.frame import frame, not_found, page_language
-from hub.ui.card_page.live_card import remembered_token
+from hub.ui.card_page.remembered import remembered_token
 from hub.ui.card_render import render_card
 
 FIELD_ERRORS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from nicegui import app, context, ui
+from nicegui import context, ui
 
 from hub.domain import codes
 from hub.domain.lottery import unrevealed_draws
@@ -19,23 +19,6 @@ from hub.ui.card_render import qr_svg_data_url
 from hub.ui.live import subscribe
 
 COALESCE_SECONDS = 0.05
-REMEMBERED = "cards"  # browser storage: {template id: card token}
-
-
-def remember_card(card: Card) -> None:
-    """Remember this browser's card of the template, so the join page hands it back."""
-    storage = app.storage.browser
-    stored = storage.get(REMEMBERED)
-    cards = dict(stored) if isinstance(stored, dict) else {}
-    if cards.get(str(card.template_id)) != card.token:
-        cards[str(card.template_id)] = card.token
-        storage[REMEMBERED] = cards
-
-
-def remembered_token(template_id: int) -> str | None:
-    cards = app.storage.browser.get(REMEMBERED)
-    token = cards.get(str(template_id)) if isinstance(cards, dict) else None
-    return token if isinstance(token, str) else None
 
 
 def _drawn_from(view: CardView | None, links: list[dict[str, Any]]) -> tuple | None:

@@ -11,8 +11,9 @@ from hub.ui.card_page.customer_view import customer_view_page
 from hub.ui.card_page.fairness import fairness_page
 from hub.ui.card_page.frame import frame, not_found, page_language
 from hub.ui.card_page.join import join_page
-from hub.ui.card_page.live_card import LiveCard, remember_card
+from hub.ui.card_page.live_card import LiveCard
 from hub.ui.card_page.poster import poster
+from hub.ui.card_page.remembered import remember_card
 
 
 async def card_page(request: Request, token: str, lang: str | None = None) -> None:

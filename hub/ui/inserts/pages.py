@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, context, ui
+from nicegui import context, ui
 
 from hub.domain import inserts, receipts
 from hub.domain.inserts import Claim
@@ -24,9 +24,9 @@ from hub.i18n import N_, Lang
 from hub.models import Card, CardTemplate
 from hub.runtime import runtime
 from hub.ui.card_page.frame import declare_language, page_language
+from hub.ui.card_page.remembered import remember_card, remembered_token
 from hub.ui.card_render import CARD_CSS, render_card
 
-REMEMBERED = "cards"  # browser storage written by the card page: {template id: card token}
 CONNECT_TIMEOUT = 30.0
 
 # Why a code gave nothing, by the claim's reason. The domain's own messages are English and
@@ -54,26 +54,6 @@ ERRORS = {
     "other_business": N_("This code is from another shop."),
 }
 CANNOT_USE = N_("This code cannot be used right now. Please ask the shop.")
-
-
-def remembered_token(template_id: int) -> str | None:
-    cards = app.storage.browser.get(REMEMBERED)
-    if not isinstance(cards, dict):
-        return None
-    token = cards.get(str(template_id), cards.get(template_id))
-    return token if isinstance(token, str) else None
-
-
-def remember(card: Card) -> None:
-    """Same shape the card page writes, so later codes find this card without joining again.
-
-    Must run before the page waits for its socket: browser storage travels with the response.
-    """
-    cards = app.storage.browser.get(REMEMBERED)
-    cards = dict(cards) if isinstance(cards, dict) else {}
-    if cards.get(str(card.template_id)) != card.token:
-        cards[str(card.template_id)] = card.token
-        app.storage.browser[REMEMBERED] = cards
 
 
 async def _card_for(template_id: int, handed_over: str | None) -> Card | None:
@@ -158,7 +138,7 @@ async def insert_page(request: Request, code: str, card: str | None = None, lang
     holder = await _card_for(template_id, card)
     if holder is None:
         return RedirectResponse(f"/join/{template_id}?then={quote(code, safe='')}", status_code=303)
-    remember(holder)
+    remember_card(holder)
 
     with _shell(language) as column:
         waiting = ui.label(language._("Adding it to your card…")).classes("text-center opacity-70")
