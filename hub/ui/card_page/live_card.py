@@ -58,6 +58,7 @@ class LiveCard:
         self.drawn: tuple | None = None
         self.built = False
         self.missed = False  # an event came while the page was being built
+        self.resend = False  # the browser may lack what is drawn: the next redraw draws anyway
 
     async def load(self) -> CardView | None:
         if self.as_of is not None:
@@ -135,13 +136,14 @@ class LiveCard:
             self.refresh_scheduled = True
             ui.timer(COALESCE_SECONDS, self._refresh_now, once=True)
 
-    async def redraw(self, *, resend: bool = False) -> None:
-        """`resend`: draw even if nothing changed here, for a browser that may have missed updates."""
+    async def redraw(self) -> None:
         async with self.redraw_lock:
             view, links = await self.read()
             # A late event of what is on screen already (say, of the stamp just before the page
-            # opened) must not redraw it: that would cut short the pop of the newest stamp.
-            if resend or _drawn_from(view, links) != self.drawn:
+            # opened) must not redraw it: that would cut short the pop of the newest stamp. After
+            # a reconnect the browser may have missed what was drawn meanwhile: draw anyway.
+            if self.resend or _drawn_from(view, links) != self.drawn:
+                self.resend = False
                 self.body.refresh(view, links)
 
     async def _refresh_now(self) -> None:
@@ -152,8 +154,10 @@ class LiveCard:
         self.connections += 1
         if self.connections == 1:
             return  # the first connect is the page load itself; only reconnects catch up
-        # Updates drawn while the socket was away may never have reached the browser.
-        await self.redraw(resend=True)
+        # Drawn by a timer, which runs once the reconnect's handshake is through: what is sent
+        # during the handshake itself can be lost, and so can what was drawn while away.
+        self.resend = True
+        self._refresh_soon()
         if self.spinner:
             for draw in await unrevealed_draws(self.card.id):
                 self.spinner.enqueue(draw.id)
