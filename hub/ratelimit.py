@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from hub import clock
 from hub.errors import RateLimited
 
 log = logging.getLogger(__name__)
@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 async def hit(redis: Redis, prefix: str, key: str, *, limit: int, window: int) -> None:
     """Count one attempt for `key`; raises RateLimited past `limit` per `window` seconds."""
-    bucket = int(time.time() // window)
+    bucket = int(clock.timestamp() // window)
     name = f"{prefix}:rl:{key}:{bucket}"
     try:
         # One round trip on the hot path: only the window's first hit sets the expiry. Should
@@ -27,11 +27,11 @@ async def hit(redis: Redis, prefix: str, key: str, *, limit: int, window: int) -
         log.warning("rate limit unavailable (%s); allowing", exc)
         return
     if count > limit:
-        raise RateLimited(retry_after=window - int(time.time()) % window)
+        raise RateLimited(retry_after=window - int(clock.timestamp()) % window)
 
 
 async def reset(redis: Redis, prefix: str, key: str, *, window: int) -> None:
-    bucket = int(time.time() // window)
+    bucket = int(clock.timestamp() // window)
     try:
         await redis.delete(f"{prefix}:rl:{key}:{bucket}")
     except (RedisError, OSError):

@@ -39,11 +39,13 @@ os.environ.update(
 )
 
 import asyncio  # noqa: E402
+import contextlib  # noqa: E402
+from datetime import datetime  # noqa: E402
 
 import asyncpg  # noqa: E402
 import pytest  # noqa: E402
 
-from hub import db  # noqa: E402
+from hub import clock, db  # noqa: E402
 from hub.config import settings  # noqa: E402
 from hub.realtime.redis import async_redis  # noqa: E402
 from tests.factories import Shop, make_shop  # noqa: E402
@@ -101,6 +103,18 @@ async def redis():
     if keys:
         await client.delete(*keys)
     await client.aclose()
+
+
+@pytest.fixture
+def clock_at():
+    """Set the product's one clock for this test: `clock = clock_at(when)`, then `clock.set()` or
+    `clock.advance()`. Every row written and every check made in this process follows it."""
+    with contextlib.ExitStack() as stack:
+
+        def install(at: datetime, *, frozen: bool = False) -> clock.SetClock:
+            return stack.enter_context(clock.use(clock.SetClock(at, frozen=frozen)))
+
+        yield install
 
 
 @pytest.fixture

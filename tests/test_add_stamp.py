@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.domain.stamps import add_stamp
 from hub.errors import IdempotencyReplay, NotFound
 from hub.models import Card, CardEvent, Voucher
@@ -41,15 +41,17 @@ async def test_the_eighth_stamp_earns_a_voucher_and_starts_the_next_round(shop):
     assert captured.of_type("card.stamped")[0]["reward"] is True
 
 
-async def test_a_double_tap_within_the_cooldown_is_rejected_with_the_wait():
+async def test_a_double_tap_within_the_cooldown_is_rejected_with_the_wait(clock_at):
     shop = await make_shop(cooldown_seconds=60)
-    now = utcnow()
-    assert (await add_stamp(shop.business_id, shop.card.id, now=now)).outcome == "stamped"
-    second = await add_stamp(shop.business_id, shop.card.id, now=now + timedelta(seconds=5))
+    clock = clock_at(utcnow(), frozen=True)
+    assert (await add_stamp(shop.business_id, shop.card.id)).outcome == "stamped"
+    clock.advance(seconds=5)
+    second = await add_stamp(shop.business_id, shop.card.id)
     assert second.outcome == "rejected" and second.reason == "cooldown"
     assert second.detail["retry_after"] == 55
     assert "55" in second.message
-    later = await add_stamp(shop.business_id, shop.card.id, now=now + timedelta(seconds=61))
+    clock.advance(seconds=56)
+    later = await add_stamp(shop.business_id, shop.card.id)
     assert later.outcome == "stamped"
     assert (await Card.get(id=shop.card.id)).stamps == 2
 

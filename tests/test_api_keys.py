@@ -5,8 +5,8 @@ import asyncio
 import pytest
 from tortoise.transactions import in_transaction
 
+from hub.clock import utcnow
 from hub.domain.api_keys import authenticate_api_key, revoke_api_key
-from hub.domain.clock import utcnow
 from hub.errors import Unauthorized
 from hub.models import ApiKey
 from hub.realtime import outbox

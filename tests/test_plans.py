@@ -1,5 +1,5 @@
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -12,11 +12,11 @@ from hub.models import Business
 from tests.factories import make_shop, new_card
 
 
-async def use_up(shop, operations: int, *, now=None) -> None:
+async def use_up(shop, operations: int) -> None:
     """Operations so far: the shop's own card was issued (1)."""
     card = await new_card(shop)
     for _ in range(operations - 2):
-        assert (await add_stamp(shop.business_id, card.id, now=now)).outcome in ("stamped", "reward")
+        assert (await add_stamp(shop.business_id, card.id)).outcome in ("stamped", "reward")
 
 
 async def test_the_101st_operation_on_free_is_refused_with_an_upgrade_hint():
@@ -48,11 +48,13 @@ async def test_existing_vouchers_stay_redeemable_at_the_limit():
     assert (await redeem_voucher(shop.business_id, voucher)).outcome == "redeemed"
 
 
-async def test_a_new_month_resets_the_meter():
+async def test_a_new_month_resets_the_meter(clock_at):
+    clock = clock_at(datetime(2027, 1, 31, 22, 0, tzinfo=UTC))
     shop = await make_shop(plan="free")
     await use_up(shop, 100)
-    next_month = datetime.now(UTC).replace(day=1) + timedelta(days=32)
-    assert (await add_stamp(shop.business_id, shop.card.id, now=next_month)).outcome == "stamped"
+    assert (await add_stamp(shop.business_id, shop.card.id)).reason == "plan_limit"
+    clock.advance(hours=3)
+    assert (await add_stamp(shop.business_id, shop.card.id)).outcome == "stamped"
 
 
 async def test_free_allows_one_staff_seat_and_paid_plans_lift_it_at_once():

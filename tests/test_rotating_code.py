@@ -1,5 +1,6 @@
 import pytest
 
+from hub import clock
 from hub.domain import codes
 from hub.errors import ForgedCode, StaleCode
 
@@ -51,7 +52,7 @@ async def test_scanning_a_stale_rotating_code_stamps_nothing(shop, secret):
     from hub.domain.scans import scan
     from hub.models import Card
 
-    old = codes.rotating_card_code(secret, shop.card.number, now=codes.time.time() - 90)
+    old = codes.rotating_card_code(secret, shop.card.number, now=clock.timestamp() - 90)
     with pytest.raises(StaleCode):
         await scan(shop.business_id, old, secret=secret)
     fresh = codes.rotating_card_code(secret, shop.card.number)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.models import OutboxEvent
 from hub.workers.queue import default_queue
 from tests.servers import ROOT, server_env

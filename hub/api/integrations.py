@@ -23,8 +23,8 @@ from redis.exceptions import RedisError
 from tortoise.exceptions import IntegrityError
 
 from hub.api.auth import api_key, require
+from hub.clock import utcnow
 from hub.domain import inserts, receipts, webhooks
-from hub.domain.clock import utcnow
 from hub.domain.vouchers import find_by_redeem_code, redeem_voucher
 from hub.errors import IdempotencyReplay, InvalidInput, NotFound, RateLimited
 from hub.models import ApiIdempotency, ApiKey, ReceiptKey, Voucher, WebhookEndpoint

@@ -8,7 +8,7 @@ a few hundred rows, not every event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from pypika_tortoise import SqlContext
@@ -16,7 +16,7 @@ from pypika_tortoise.terms import Function as SqlFunction
 from tortoise.expressions import Function
 from tortoise.functions import Count, Sum
 
-from hub.domain.clock import zone
+from hub.clock import day_start, local_today, zone
 from hub.models import Business, CardEvent, Location, StaffSeat, Voucher
 
 STAMP_KINDS = ("stamp", "stamp_manual", "stamp_removed")
@@ -104,15 +104,14 @@ class Overview:
     staff: list[StaffRow]
 
 
-def period(days: int, tz: tzinfo = UTC, today: date | None = None) -> tuple[date, date]:
+def period(days: int, tz: tzinfo = UTC) -> tuple[date, date]:
     """The last `days` days up to and including today, in the business's time zone."""
-    today = today or datetime.now(tz).date()
+    today = local_today(tz)
     return today - timedelta(days=days - 1), today
 
 
 def _bounds(start: date, end: date, tz: tzinfo) -> tuple[datetime, datetime]:
-    since = datetime.combine(start, time.min, tzinfo=tz).astimezone(UTC)
-    return since, datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz).astimezone(UTC)
+    return day_start(start, tz), day_start(end + timedelta(days=1), tz)
 
 
 async def _zone_of(business_id: int) -> tzinfo:

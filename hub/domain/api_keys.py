@@ -16,7 +16,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.errors import NotFound, Unauthorized
 from hub.models import ApiKey
 from hub.passwords import sha256_hex

@@ -7,19 +7,20 @@ runs twice, or two workers ticking at once, never greet anyone twice.
 
 Time is local to the business (`Business.timezone`): birthdays fire on the customer's day
 from the configured hour; a win-back after N days fires on the N-th local day after the
-last visit. Every function takes `now`, so tests can walk the clock across midnight.
+last visit. They read the one clock (hub.clock), so tests walk it across midnight.
 """
 
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from tortoise.expressions import Q
 
-from hub.domain import campaigns, clock, segments
-from hub.domain.clock import utcnow
+from hub import clock
+from hub.clock import utcnow
+from hub.domain import campaigns, segments
 from hub.errors import InvalidInput, NotFound
 from hub.models import Business, Campaign, CampaignDelivery, Card, Customer
 
@@ -161,17 +162,17 @@ async def _mark_run(campaign: Campaign, day: date) -> None:
     await Campaign.filter(id=campaign.id).update(settings={**(fresh.settings or {}), "last_run": day.isoformat()})
 
 
-async def run_birthdays(now: datetime | None = None) -> list[int]:
+async def run_birthdays() -> list[int]:
     """Create today's birthday deliveries for every active birthday automation whose local hour
     has come; returns the campaigns that got new rows."""
-    now = now or utcnow()
+    now = utcnow()
     fired = []
     for campaign in await Campaign.filter(kind="birthday", status="active"):
         business = await Business.get(id=campaign.business_id)
         local = now.astimezone(_zone(business))
         if local.hour < int(campaign.settings.get("hour", 9)):
             continue
-        today = local.date()
+        today = clock.local_today(local.tzinfo, now)
         if campaign.settings.get("last_run") == today.isoformat():
             continue
         born = await Customer.filter(business_id=business.id, birthday__isnull=False).values_list("id", "birthday")
@@ -186,14 +187,13 @@ async def run_birthdays(now: datetime | None = None) -> list[int]:
 
 def lapse_cutoff(today: date, days: int, zone) -> datetime:
     """Last visits before this instant are at least `days` local days ago on `today`."""
-    # In UTC: SQLite compares stored timestamps as text, so every bound must share their offset.
-    return datetime.combine(today - timedelta(days=days - 1), time(0), tzinfo=zone).astimezone(UTC)
+    return clock.day_start(today - timedelta(days=days - 1), zone)
 
 
-async def run_winbacks(now: datetime | None = None) -> list[int]:
+async def run_winbacks() -> list[int]:
     """Create win-back deliveries for customers not stamped for N local days: once per lapse
     (the occasion is the last visit itself, so a new visit starts a new lapse)."""
-    now = now or utcnow()
+    now = utcnow()
     fired = []
     for campaign in await Campaign.filter(kind="winback", status="active"):
         business = await Business.get(id=campaign.business_id)
@@ -201,7 +201,7 @@ async def run_winbacks(now: datetime | None = None) -> list[int]:
         local = now.astimezone(zone)
         if local.hour < int(campaign.settings.get("hour", 11)):
             continue
-        today = local.date()
+        today = clock.local_today(local.tzinfo, now)
         if campaign.settings.get("last_run") == today.isoformat():
             continue
         cutoff = lapse_cutoff(today, int(campaign.settings.get("days", 30)), zone)
@@ -230,9 +230,8 @@ async def run_winbacks(now: datetime | None = None) -> list[int]:
     return fired
 
 
-async def run_due(now: datetime | None = None) -> list[int]:
-    now = now or utcnow()
-    return sorted(set(await run_birthdays(now)) | set(await run_winbacks(now)))
+async def run_due() -> list[int]:
+    return sorted(set(await run_birthdays()) | set(await run_winbacks()))
 
 
 async def post_purchase_triggers(events: list[dict[str, Any]]) -> list[tuple[int, int, str, int]]:
@@ -258,15 +257,13 @@ async def post_purchase_triggers(events: list[dict[str, Any]]) -> list[tuple[int
     return out
 
 
-async def fire_post_purchase(
-    business_id: int, card_id: int, trigger: str, *, now: datetime | None = None
-) -> int | None:
+async def fire_post_purchase(business_id: int, card_id: int, trigger: str) -> int | None:
     """Create the thank-you deliveries for one visit; returns the campaign id if any row is new.
 
     At most one per customer per local day (the occasion), and none within `every_days` of
     the previous one.
     """
-    now = now or utcnow()
+    now = utcnow()
     campaign = await Campaign.filter(business_id=business_id, kind="post_purchase", status="active").first()
     card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None)
     if campaign is None or card is None:
@@ -277,7 +274,7 @@ async def fire_post_purchase(
     ):
         return None
     business = await Business.get(id=business_id)
-    day = now.astimezone(_zone(business)).date()
+    day = clock.local_today(_zone(business), now)
     new = await campaigns.insert_deliveries(
         campaign, [segments.Recipient(card.customer_id, card.id)], occasion=f"visit:{day.isoformat()}"
     )

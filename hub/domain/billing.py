@@ -12,7 +12,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.domain.plans import PLANS, billable_locations, month_key, usage
 from hub.errors import InvalidInput, NotFound
 from hub.models import Business, Invoice, PaymentEvent, StaffSeat
@@ -37,26 +37,31 @@ async def start_checkout(business_id: int, plan: str, provider: PaymentProvider 
     return session["url"]
 
 
-async def downgrade_to_free(business_id: int, *, now: datetime | None = None) -> Business:
+async def downgrade_to_free(
+    business_id: int,
+) -> Business:
     seats = await StaffSeat.filter(business_id=business_id, revoked_at=None).count()
     if seats > 1:
         raise InvalidInput(
             f"Free Forever includes 1 staff seat and you have {seats}. Revoke seats down to one first.",
             field="plan",
         )
-    return await _set_plan(business_id, "free", now=now)
+    return await _set_plan(business_id, "free")
 
 
-async def _set_plan(business_id: int, plan: str, *, now: datetime | None = None) -> Business:
-    now = now or utcnow()
+async def _set_plan(
+    business_id: int,
+    plan: str,
+) -> Business:
+    now = utcnow()
     business = await Business.get_or_none(id=business_id)
     if business is None:
         raise NotFound("No such business.")
     business.plan = plan
     business.grace_until = None
     # The Free meter starts from what the journal already counts this month.
-    business.ops_month = month_key(now)
-    business.ops_count = await usage(business_id, now=now)
+    business.ops_month = month_key(now, business.timezone)
+    business.ops_count = await usage(business_id)
     await business.save(update_fields=["plan", "grace_until", "ops_month", "ops_count"])
     return business
 
@@ -65,9 +70,11 @@ def _ts(value: Any, default: datetime) -> datetime:
     return datetime.fromtimestamp(int(value), UTC) if value else default
 
 
-async def handle_payment_event(event: dict[str, Any], *, now: datetime | None = None) -> str:
+async def handle_payment_event(
+    event: dict[str, Any],
+) -> str:
     """Apply a verified provider webhook once; a redelivery returns 'duplicate' and changes nothing."""
-    now = now or utcnow()
+    now = utcnow()
     kind = event.get("type", "")
     obj = (event.get("data") or {}).get("object") or {}
     try:
@@ -80,7 +87,7 @@ async def handle_payment_event(event: dict[str, Any], *, now: datetime | None = 
         return "ignored"
     plan = (obj.get("metadata") or {}).get("plan") or business.plan
     if kind == "checkout.session.completed":
-        business = await _set_plan(business.id, plan, now=now)
+        business = await _set_plan(business.id, plan)
         business.payment_customer = obj.get("customer")
         await business.save(update_fields=["payment_customer"])
         await _invoice(business, obj, plan, "paid", now)
@@ -94,7 +101,7 @@ async def handle_payment_event(event: dict[str, Any], *, now: datetime | None = 
         await _invoice(business, obj, plan, "failed", now)
         return "grace"
     if kind == "customer.subscription.deleted":
-        await _set_plan(business.id, "free", now=now)
+        await _set_plan(business.id, "free")
         return "cancelled"
     return "ignored"
 
@@ -125,10 +132,10 @@ async def _invoice(business: Business, obj: dict[str, Any], plan: str, status: s
     )
 
 
-async def end_expired_grace(*, now: datetime | None = None) -> int:
+async def end_expired_grace() -> int:
     """Businesses whose grace period ran out unpaid go back to Free."""
-    now = now or utcnow()
+    now = utcnow()
     overdue = await Business.filter(grace_until__lt=now).values_list("id", flat=True)
     for business_id in overdue:
-        await _set_plan(business_id, "free", now=now)
+        await _set_plan(business_id, "free")
     return len(overdue)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise.transactions import in_transaction
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.domain.plans import check_new_seat
 from hub.errors import InvalidInput, NotFound, Unauthorized
 from hub.models import Business, Location, OwnerAccount, StaffSeat

@@ -26,7 +26,6 @@ import os
 import re
 import secrets
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from hashlib import sha256
@@ -42,9 +41,9 @@ from hub.channels import push
 from hub.channels.base import CHANNELS, MESSENGER_HINTS, SendResult
 from hub.channels.email import EmailContent, SmtpConfig, SmtpSender, build_message
 from hub.channels.messenger import GatewayError, MessengerGateway
+from hub.clock import utcnow, zone
 from hub.config import settings
 from hub.domain import codes, segments
-from hub.domain.clock import utcnow, zone
 from hub.domain.locks import lock_card
 from hub.domain.vouchers import create_voucher
 from hub.errors import InvalidInput, NotFound, Unauthorized
@@ -173,13 +172,12 @@ async def create_campaign(
     attachment: dict[str, Any] | None = None,
     scheduled_at: datetime | None = None,
     kind: str = "broadcast",
-    now: datetime | None = None,
 ) -> Campaign:
     """A campaign ready for its fan-out job: `queued` to send now, `scheduled` for later.
 
     The caller queues the job (hub.workers.campaign_jobs.enqueue_campaign); nothing is sent here.
     """
-    now = now or utcnow()
+    now = utcnow()
     if kind not in ("broadcast", "direct"):
         raise InvalidInput("Unknown campaign kind.", field="kind")
     name, subject, body, chosen, clean = await _validate(
@@ -213,7 +211,6 @@ async def send_message_to_card(
     body: str,
     *,
     attachment: dict[str, Any] | None = None,
-    now: datetime | None = None,
 ) -> Campaign:
     """SEND MESSAGE from a customer's card: a campaign of one, with its own stats and journal rows."""
     card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None)
@@ -229,7 +226,6 @@ async def send_message_to_card(
         segment={"card_ids": [card.id]},
         attachment=attachment,
         kind="direct",
-        now=now,
     )
 
 
@@ -291,13 +287,15 @@ async def pending_chunks(campaign_id: int, *, size: int | None = None) -> list[t
     return [(ids[i], ids[min(i + size, len(ids)) - 1]) for i in range(0, len(ids), size)]
 
 
-async def fan_out(campaign_id: int, *, now: datetime | None = None) -> list[tuple[int, int]]:
+async def fan_out(
+    campaign_id: int,
+) -> list[tuple[int, int]]:
     """Create the delivery rows of a due campaign and return the chunks to send.
 
     Safe to run again after a crash: the status moves queued/scheduled → sending only once
     and the rows are INSERT-or-ignore.
     """
-    now = now or utcnow()
+    now = utcnow()
     campaign = await Campaign.get_or_none(id=campaign_id)
     if campaign is None or campaign.kind in AUTOMATION_KINDS:
         return []
@@ -310,28 +308,28 @@ async def fan_out(campaign_id: int, *, now: datetime | None = None) -> list[tupl
         await campaign.refresh_from_db()
     if campaign.status != "sending":
         return []
-    recipients = await segments.recipients(campaign.business_id, campaign.segment, now=now)
+    recipients = await segments.recipients(campaign.business_id, campaign.segment)
     await insert_deliveries(campaign, recipients)
     await emit_progress(campaign.id)
     chunks = await pending_chunks(campaign.id)
     if not chunks:
-        await finish_if_done(campaign.id, now=now)
+        await finish_if_done(campaign.id)
     return chunks
 
 
-async def due_scheduled(now: datetime | None = None) -> list[int]:
+async def due_scheduled() -> list[int]:
     """Scheduled campaigns whose time has come (the tick's safety net for lost scheduled jobs)."""
-    now = now or utcnow()
+    now = utcnow()
     return list(await Campaign.filter(status="scheduled", scheduled_at__lte=now).values_list("id", flat=True)) + list(
         # A fan-out that died before creating any row.
         await Campaign.filter(status="queued", created_at__lt=now - claim_ttl()).values_list("id", flat=True)
     )
 
 
-async def stalled(now: datetime | None = None) -> list[int]:
+async def stalled() -> list[int]:
     """Campaigns with rows nobody is working on: stale claims, or pending rows past their time
     that no send job picked up (its job was lost with a worker)."""
-    now = now or utcnow()
+    now = utcnow()
     cutoff = now - claim_ttl()
     stale = Q(status="sending", claimed_at__lt=cutoff)
     forgotten = Q(status="pending") & (Q(not_before__lt=now) | Q(not_before__isnull=True, created_at__lt=cutoff))
@@ -423,7 +421,6 @@ async def send_range(
     lo: int | None = None,
     hi: int | None = None,
     transports: Transports,
-    clock: Callable[[], datetime] = utcnow,
     secret: bytes | None = None,
     public_url: str | None = None,
     limit: int | None = None,
@@ -451,7 +448,7 @@ async def send_range(
     # Frequent enough that a resume job waiting on these rows sees this sender is alive.
     interval = max(min(claim_ttl().total_seconds() / 4, 5.0), 0.2)
     while limit is None or summary.claimed < limit:
-        rows = await _claim(campaign.id, token, lo, hi, BATCH, clock())
+        rows = await _claim(campaign.id, token, lo, hi, BATCH, utcnow())
         if not rows:
             break
         summary.claimed += len(rows)
@@ -460,7 +457,7 @@ async def send_range(
         prefs = {p.customer_id: p for p in await ContactPreference.filter(customer_id__in=list(customers))}
         for row in rows:
             if time.monotonic() - beat > interval:
-                await _heartbeat(token, clock())
+                await _heartbeat(token, utcnow())
                 beat = time.monotonic()
             await _send_one(
                 ctx,
@@ -470,13 +467,12 @@ async def send_range(
                 customers.get(row.customer_id),
                 prefs.get(row.customer_id),
                 transports,
-                clock,
                 summary,
             )
         if time.monotonic() - progress > 1.0:
             await emit_progress(campaign.id)
             progress = time.monotonic()
-    await finish_if_done(campaign.id, now=clock())
+    await finish_if_done(campaign.id)
     await emit_progress(campaign.id)
     return summary
 
@@ -521,7 +517,6 @@ async def _send_one(
     customer: Customer | None,
     pref: ContactPreference | None,
     transports: Transports,
-    clock: Callable[[], datetime],
     summary: SendSummary,
 ) -> None:
     reason = _skip_reason(ctx, row, card, customer, pref)
@@ -538,7 +533,7 @@ async def _send_one(
     voucher = None
     if ctx.campaign.attachment:
         try:
-            voucher = await ensure_grant(ctx.campaign, row, now=clock())
+            voucher = await ensure_grant(ctx.campaign, row, now=utcnow())
         except Exception as exc:  # a deleted pool must not stop the message itself
             log.exception("campaign %s: grant for customer %s failed", ctx.campaign.id, row.customer_id)
             grant_note = f"attachment not granted: {exc}"[:120]
@@ -561,7 +556,7 @@ async def _send_one(
         result = await gateway.send(pref.messenger_hint or "", pref.messenger_address or "", text, key=key)
     else:
         result = await push.notify_wallet(card.id, subject, body, key=key)
-    now = clock()
+    now = utcnow()
     if result.ok:
         if await _delivered(ctx, row, token, card, subject, body, result, now, note=grant_note):
             summary.delivered += 1
@@ -810,7 +805,7 @@ async def _grant(campaign: Campaign, row: CampaignDelivery, now: datetime) -> Ca
             if pool is None:
                 raise NotFound("The campaign's prize pool was deleted.")
             template = await CardTemplate.get(id=card.template_id).using_db(conn)
-            draw = await lottery.draw_in_transaction(conn, card, pool, source="campaign", now=now, template=template)
+            draw = await lottery.draw_in_transaction(conn, card, pool, source="campaign", template=template)
             draw_id, voucher_id = draw.id, draw.voucher_id
         grant = await CampaignGrant.create(
             campaign_id=campaign.id,
@@ -884,13 +879,13 @@ async def emit_progress(campaign_id: int) -> None:
     outbox.committed()
 
 
-async def finish_if_done(campaign_id: int, *, now: datetime | None = None) -> bool:
+async def finish_if_done(
+    campaign_id: int,
+) -> bool:
     """sending → done once no row is open; automations stay active."""
     if await CampaignDelivery.exists(campaign_id=campaign_id, status__in=list(OPEN)):
         return False
-    return bool(
-        await Campaign.filter(id=campaign_id, status="sending").update(status="done", finished_at=now or utcnow())
-    )
+    return bool(await Campaign.filter(id=campaign_id, status="sending").update(status="done", finished_at=utcnow()))
 
 
 @dataclass(frozen=True)
@@ -901,8 +896,10 @@ class OpenWork:
     next_retry: datetime | None
 
 
-async def open_work(campaign_id: int, *, now: datetime | None = None) -> OpenWork:
-    now = now or utcnow()
+async def open_work(
+    campaign_id: int,
+) -> OpenWork:
+    now = utcnow()
     cutoff = now - claim_ttl()
     ready = await CampaignDelivery.filter(
         (Q(status="pending") & (Q(not_before__isnull=True) | Q(not_before__lte=now)))
@@ -952,14 +949,12 @@ async def preference(customer_id: int) -> ContactPreference:
     return pref
 
 
-async def unsubscribe(
-    secret: bytes, token: str, *, channels: tuple[str, ...] = ("email",), now: datetime | None = None
-) -> Customer:
+async def unsubscribe(secret: bytes, token: str, *, channels: tuple[str, ...] = ("email",)) -> Customer:
     """Honour an unsubscribe link; every later campaign skips these channels for this customer."""
     customer_id = customer_for_token(secret, token)
     if customer_id is None:
         raise NotFound("This unsubscribe link is not valid.")
-    now = now or utcnow()
+    now = utcnow()
     pref = await preference(customer_id)
     values = {f"{c}_unsubscribed_at": now for c in channels if c in CHANNELS}
     if values:
@@ -1010,7 +1005,11 @@ async def messenger_opt_in(gateway_token: str, card_token: str, hint: str, addre
     return pref
 
 
-async def messenger_opt_out(gateway_token: str, hint: str, address: str, *, now: datetime | None = None) -> int:
+async def messenger_opt_out(
+    gateway_token: str,
+    hint: str,
+    address: str,
+) -> int:
     """The customer wrote STOP in the chat: no more campaign messages there, from any business
     connected through this gateway account. Returns how many customers had that address."""
     businesses = [
@@ -1022,7 +1021,7 @@ async def messenger_opt_out(gateway_token: str, hint: str, address: str, *, now:
         raise Unauthorized("Unknown messenger gateway token.")
     return await ContactPreference.filter(
         business_id__in=businesses, messenger_hint=hint, messenger_address=(address or "").strip()
-    ).update(messenger_unsubscribed_at=now or utcnow())
+    ).update(messenger_unsubscribed_at=utcnow())
 
 
 # --- Messenger integration -----------------------------------------------------------------

@@ -17,8 +17,8 @@ from typing import Any
 from tortoise.expressions import Q, RawSQL, Subquery
 from tortoise.queryset import QuerySet
 
+from hub.clock import utcnow
 from hub.db import dialect
-from hub.domain.clock import utcnow
 from hub.errors import InvalidInput, NotFound
 from hub.models import Card, CardEvent, CardTemplate, CardTemplateVersion, Customer, Voucher, VoucherState
 

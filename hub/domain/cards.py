@@ -8,8 +8,8 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from hub.clock import utcnow
 from hub.domain import codes, plans
-from hub.domain.clock import utcnow
 from hub.errors import InvalidInput, NotFound
 from hub.models import Card, CardEvent, CardTemplate, Customer, Voucher, VoucherState
 from hub.realtime import outbox

@@ -12,10 +12,10 @@ import hashlib
 import hmac
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Literal
 
+from hub import clock
 from hub.errors import ForgedCode, MalformedCode, StaleCode
 
 _CODE = re.compile(r"^([CV])\.(\d{1,12})\.([A-Z2-7]{16})$")
@@ -102,7 +102,7 @@ _ROTATING = re.compile(r"^R\.(\d{1,12})\.(\d{1,12})\.([A-Z2-7]{16})$")
 
 
 def rotation_window(now: float | None = None) -> int:
-    return int((time.time() if now is None else now) // ROTATION_SECONDS)
+    return int((clock.timestamp() if now is None else now) // ROTATION_SECONDS)
 
 
 def rotating_card_code(secret: bytes, number: int, now: float | None = None) -> str:
@@ -112,7 +112,7 @@ def rotating_card_code(secret: bytes, number: int, now: float | None = None) -> 
 
 
 def seconds_to_rotation(now: float | None = None) -> float:
-    now = time.time() if now is None else now
+    now = clock.timestamp() if now is None else now
     return ROTATION_SECONDS - now % ROTATION_SECONDS
 
 

@@ -22,8 +22,8 @@ import qrcode
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 from tortoise.transactions import in_transaction
 
+from hub.clock import utcnow
 from hub.domain import lottery
-from hub.domain.clock import utcnow
 from hub.domain.locks import lock_card
 from hub.domain.outcomes import ScanResult
 from hub.domain.stamps import add_stamp
@@ -220,9 +220,13 @@ async def _mark_used(code: InsertCode, card: Card, now: datetime) -> None:
     await InsertCode.filter(id=code.id, used_at__isnull=True).update(used_at=now, card_id=card.id)
 
 
-async def use_insert(secret: bytes, raw: str, card_token: str, *, now: datetime | None = None) -> Claim:
+async def use_insert(
+    secret: bytes,
+    raw: str,
+    card_token: str,
+) -> Claim:
     """Apply an insert code to the customer's card (found by its page token): once, ever."""
-    now = now or utcnow()
+    now = utcnow()
     code, batch = await lookup(secret, raw)
     card = await Card.get_or_none(token=card_token, deleted_at=None)
     if card is None:
@@ -240,9 +244,7 @@ async def use_insert(secret: bytes, raw: str, card_token: str, *, now: datetime 
     if batch.kind == "lottery":
         return await _draw(code, batch, card, now)
     try:
-        result = await add_stamp(
-            batch.business_id, card.id, idempotency_key=f"insert:{code.id}", source="insert", now=now
-        )
+        result = await add_stamp(batch.business_id, card.id, idempotency_key=f"insert:{code.id}", source="insert")
     except IdempotencyReplay:
         # The stamp landed but the code was not marked (a crash, or a race with another card).
         await _mark_used(code, card, now)
@@ -272,7 +274,7 @@ async def _draw(code: InsertCode, batch: InsertBatch, card: Card, now: datetime)
         if locked is None:
             raise NotFound("No such card.")
         template = await CardTemplate.get(id=locked.template_id).using_db(conn)
-        draw = await lottery.draw_in_transaction(conn, locked, pool, source="insert", now=now, template=template)
+        draw = await lottery.draw_in_transaction(conn, locked, pool, source="insert", template=template)
     outbox.committed()
     return Claim("lottery", card=locked, draw=draw)
 

@@ -13,8 +13,8 @@ from datetime import date
 from redis.asyncio import Redis
 
 from hub import ratelimit
+from hub.clock import local_today
 from hub.domain.cards import issue_card
-from hub.domain.clock import utcnow
 from hub.errors import InvalidInput, NotFound
 from hub.models import Business, Card, CardTemplate
 
@@ -61,14 +61,13 @@ async def join(
     email: str | None = None,
     birthday: date | None = None,
     consent: bool = False,
-    today: date | None = None,
 ) -> Card:
     """Issue a web card for the template's business; raises RateLimited, InvalidInput, NotFound."""
     await ratelimit.hit(redis, prefix, f"join:{template_id}:{ip}", limit=JOIN_LIMIT, window=JOIN_WINDOW)
     target = await join_target(template_id)
     if target is None:
         raise NotFound("No such stamp card.", field="template_id")
-    check_birthday(birthday, today=today or utcnow().date())
+    check_birthday(birthday, today=local_today(target.business.timezone))
     return await issue_card(
         target.business.id,
         target.template.id,

@@ -18,7 +18,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.domain.locks import lock_card
 from hub.domain.vouchers import create_voucher, full_card_voucher
 from hub.errors import InvalidInput, NotFound
@@ -131,7 +131,6 @@ async def draw_in_transaction(
     pool: PrizePool,
     *,
     source: str,
-    now: datetime | None = None,
     template: CardTemplate | None = None,
     seat_id: int | None = None,
     location_id: int | None = None,
@@ -144,7 +143,7 @@ async def draw_in_transaction(
     """
     if source not in SOURCES:
         raise InvalidInput("Unknown lottery source.", field="source")
-    now = now or utcnow()
+    now = utcnow()
     await PrizePool.filter(id=pool.id).using_db(conn).update(blank_weight=F("blank_weight"))
     pool = await PrizePool.get(id=pool.id).using_db(conn)
     prizes = await Prize.filter(pool_id=pool.id, weight__gt=0).using_db(conn).order_by("position", "id")
@@ -249,7 +248,7 @@ async def draw_for_full_card(
     if pool is None:
         return await full_card_voucher(conn, card, template, now=now, seat_id=seat_id, location_id=location_id)
     draw = await draw_in_transaction(
-        conn, card, pool, source="card_full", now=now, template=template, seat_id=seat_id, location_id=location_id
+        conn, card, pool, source="card_full", template=template, seat_id=seat_id, location_id=location_id
     )
     return await Voucher.get(id=draw.voucher_id).using_db(conn) if draw.voucher_id else None
 
@@ -279,7 +278,10 @@ async def fire_lottery(
     return draw
 
 
-async def reveal_draw(token: str, draw_id: int, *, now: datetime | None = None) -> LotteryDraw:
+async def reveal_draw(
+    token: str,
+    draw_id: int,
+) -> LotteryDraw:
     """Mark a draw as shown to its customer (after the spin); returns it with its seed.
 
     Only the card's own page (holding the token) reveals; revealing twice is harmless.
@@ -291,7 +293,7 @@ async def reveal_draw(token: str, draw_id: int, *, now: datetime | None = None) 
     if draw is None:
         raise NotFound("No such draw.")
     if draw.revealed_at is None:
-        await LotteryDraw.filter(id=draw.id, revealed_at__isnull=True).update(revealed_at=now or utcnow())
+        await LotteryDraw.filter(id=draw.id, revealed_at__isnull=True).update(revealed_at=utcnow())
         await draw.refresh_from_db()
     return draw
 

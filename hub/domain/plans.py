@@ -13,13 +13,14 @@ scanner refuses the stamp with the reason and an upgrade hint for staff.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Case, F, Q, When
 
-from hub.domain.clock import utcnow
+from hub.clock import day_start, local_today, utcnow, zone
 from hub.errors import DomainError
 from hub.models import Business, CardEvent, Location, StaffSeat
 
@@ -54,19 +55,20 @@ def plan_of(business: Business) -> Plan:
     return PLANS.get(business.plan, PLANS["free"])
 
 
-def month_key(now: datetime) -> str:
-    return now.strftime("%Y-%m")
+def month_key(now: datetime, tz: str | None) -> str:
+    """The business's billing month: its own calendar month, in its time zone."""
+    return local_today(tz, now).strftime("%Y-%m")
 
 
-def month_start(now: datetime) -> datetime:
-    return now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+def month_start(now: datetime, tz: str | None) -> datetime:
+    """The UTC instant the business's current local month began."""
+    return day_start(local_today(tz, now).replace(day=1), tz)
 
 
 async def count_operation(
     conn: BaseDBAsyncClient,
     business_id: int,
     *,
-    now: datetime | None = None,
     enforce: bool = True,
     business: Business | None = None,
 ) -> None:
@@ -75,13 +77,13 @@ async def count_operation(
     Paid plans skip the gate (no hot row); their usage is read from the journal. A caller that
     read the business row in this transaction already passes it as `business`.
     """
-    now = now or utcnow()
+    now = utcnow()
     if business is None:
         business = await Business.get(id=business_id).using_db(conn)
     plan = plan_of(business)
     if plan.monthly_operations is None:
         return
-    month = month_key(now)
+    month = month_key(now, business.timezone)
     within = Q(id=business_id) & (~Q(ops_month=month) | Q(ops_count__lt=plan.monthly_operations))
     if not enforce:
         within = Q(id=business_id)
@@ -97,12 +99,24 @@ async def count_operation(
         raise PlanLimitReached(limit=plan.monthly_operations, month=month)
 
 
-async def usage(business_id: int, *, now: datetime | None = None) -> int:
-    """Card operations this calendar month, from the journal."""
-    now = now or utcnow()
+async def usage(business_id: int) -> int:
+    """Card operations this local calendar month, from the journal."""
+    tz = await Business.filter(id=business_id).first().values_list("timezone", flat=True)
     return await CardEvent.filter(
-        business_id=business_id, kind__in=OPERATION_KINDS, created_at__gte=month_start(now)
+        business_id=business_id, kind__in=OPERATION_KINDS, created_at__gte=month_start(utcnow(), tz)
     ).count()
+
+
+async def daily_operations(business_id: int) -> list[tuple[date, int]]:
+    """Card operations per local day of this local month, today included (the billing chart)."""
+    tz = zone(await Business.filter(id=business_id).first().values_list("timezone", flat=True))
+    today = local_today(tz)
+    first = today.replace(day=1)
+    created = await CardEvent.filter(
+        business_id=business_id, kind__in=OPERATION_KINDS, created_at__gte=day_start(first, tz)
+    ).values_list("created_at", flat=True)
+    counts = Counter(at.astimezone(tz).date() for at in created)
+    return [(day, counts[day]) for day in (first + timedelta(days=i) for i in range((today - first).days + 1))]
 
 
 async def check_new_seat(business_id: int) -> None:

@@ -25,8 +25,8 @@ from datetime import UTC, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from hub.clock import utcnow
 from hub.domain import lottery
-from hub.domain.clock import utcnow
 from hub.domain.inserts import Claim
 from hub.domain.locks import lock_card
 from hub.domain.stamps import add_stamp
@@ -197,12 +197,14 @@ def _format_amount(amount: int) -> str:
     return f"{amount / 100:.2f}"
 
 
-async def check(raw: str, *, now: datetime | None = None) -> tuple[Receipt, ReceiptKey, Claim | None]:
+async def check(
+    raw: str,
+) -> tuple[Receipt, ReceiptKey, Claim | None]:
     """Verify and say whether the receipt can still give anything (None) or why not (a rejection).
 
     Checked before the customer is asked to join, so nobody signs up for a dead receipt.
     """
-    now = now or utcnow()
+    now = utcnow()
     receipt, key = await verify(raw)
     # A retired key (replaced by a newer one) still honours receipts printed before the
     # change until they go stale; a revoked key (leaked) honours nothing.
@@ -228,10 +230,13 @@ async def check(raw: str, *, now: datetime | None = None) -> tuple[Receipt, Rece
     return receipt, key, None
 
 
-async def use_receipt(raw: str, card_token: str, *, now: datetime | None = None) -> Claim:
+async def use_receipt(
+    raw: str,
+    card_token: str,
+) -> Claim:
     """Give the receipt's stamps (or its lottery draw) to the customer's card, once per receipt."""
-    now = now or utcnow()
-    receipt, key, rejection = await check(raw, now=now)
+    now = utcnow()
+    receipt, key, rejection = await check(raw)
     card = await Card.get_or_none(token=card_token, deleted_at=None)
     if card is None:
         raise NotFound("No such card.")
@@ -280,7 +285,6 @@ async def _stamp(key: ReceiptKey, receipt: Receipt, card: Card, now: datetime) -
             location_id=key.location_id,
             idempotency_key=f"receipt:{key.location_id}:{receipt.receipt_id}:0",
             source="receipt",
-            now=now,
             count=stamps_for(key, receipt.amount),
         )
     except IdempotencyReplay:
@@ -300,7 +304,7 @@ async def _draw(key: ReceiptKey, card: Card, now: datetime) -> Claim:
             raise NotFound("No such card.")
         template = await CardTemplate.get(id=locked.template_id).using_db(conn)
         draw = await lottery.draw_in_transaction(
-            conn, locked, pool, source="receipt", now=now, template=template, location_id=key.location_id
+            conn, locked, pool, source="receipt", template=template, location_id=key.location_id
         )
     outbox.committed()
     return Claim("lottery", card=locked, draw=draw)

@@ -15,7 +15,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.errors import InvalidInput
 from hub.models import Card, CardEvent, Customer, Location, Voucher, VoucherState
 
@@ -92,9 +92,12 @@ def describe(spec: dict[str, Any]) -> str:
     return "Customers " + ", ".join(parts)
 
 
-async def recipients(business_id: int, spec: dict[str, Any], *, now: datetime | None = None) -> list[Recipient]:
+async def recipients(
+    business_id: int,
+    spec: dict[str, Any],
+) -> list[Recipient]:
     """One recipient per customer (their newest live card), in card order."""
-    now = now or utcnow()
+    now = utcnow()
     query = Card.filter(business_id=business_id, deleted_at=None)
     if "card_ids" in spec:
         query = query.filter(id__in=spec["card_ids"])
@@ -160,5 +163,8 @@ async def recipients(business_id: int, spec: dict[str, Any], *, now: datetime | 
     return sorted(by_customer.values(), key=lambda r: r.card_id)
 
 
-async def count(business_id: int, spec: dict[str, Any], *, now: datetime | None = None) -> int:
-    return len(await recipients(business_id, spec, now=now))
+async def count(
+    business_id: int,
+    spec: dict[str, Any],
+) -> int:
+    return len(await recipients(business_id, spec))

@@ -12,7 +12,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.models import Card, CardEvent, OutboxEvent
 from hub.realtime import outbox
 

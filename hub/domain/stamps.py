@@ -9,9 +9,9 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
+from hub.clock import day_start, local_today, utcnow
 from hub.domain import lottery, plans, stamp_rows
 from hub.domain.cards import card_state, updated_event
-from hub.domain.clock import utcnow
 from hub.domain.locks import lock_card, lock_card_to_stamp
 from hub.domain.outcomes import ScanResult
 from hub.domain.vouchers import full_card_voucher
@@ -30,7 +30,6 @@ async def add_stamp(
     location_id: int | None = None,
     idempotency_key: str | None = None,
     source: str = "scan",
-    now: datetime | None = None,
     count: int = 1,
 ) -> ScanResult:
     """Add `count` stamps (one visit: a scan, or a receipt worth several) to the card `card_id`
@@ -43,7 +42,7 @@ async def add_stamp(
     """
     if not 1 <= count <= 100:
         raise InvalidInput("A visit gives between 1 and 100 stamps.", field="count")
-    now = now or utcnow()
+    now = utcnow()
     seat_name = None
     if seat_id:
         seat = await StaffSeat.get_or_none(id=seat_id, business_id=business_id)
@@ -67,10 +66,10 @@ async def add_stamp(
                         detail={"retry_after": max(1, int(wait.total_seconds() + 0.999))},
                     )
             if template.daily_cap:
-                day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+                since = day_start(local_today(business.timezone, now), business.timezone)
                 given = (
                     await CardEvent.filter(
-                        business_id=business_id, customer_id=card.customer_id, kind="stamp", created_at__gte=day_start
+                        business_id=business_id, customer_id=card.customer_id, kind="stamp", created_at__gte=since
                     )
                     .using_db(conn)
                     .annotate(given=Sum("delta"))
@@ -83,7 +82,7 @@ async def add_stamp(
                 count = min(count, template.daily_cap - today)
 
             try:
-                await plans.count_operation(conn, business_id, now=now, business=business)
+                await plans.count_operation(conn, business_id, business=business)
             except plans.PlanLimitReached as exc:
                 return ScanResult("rejected", card, template, reason="plan_limit", detail=exc.detail)
             card.stamps += count

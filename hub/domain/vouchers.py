@@ -9,9 +9,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from hub.clock import utcnow
 from hub.domain import codes, plans
 from hub.domain.cards import updated_event
-from hub.domain.clock import utcnow
 from hub.domain.outcomes import ScanResult
 from hub.errors import IdempotencyReplay, InvalidInput, NotFound
 from hub.models import Card, CardEvent, CardTemplate, Location, StaffSeat, Voucher, VoucherState
@@ -113,10 +113,9 @@ async def redeem_voucher(
     location_id: int | None = None,
     via: str = "scan",
     idempotency_key: str | None = None,
-    now: datetime | None = None,
 ) -> ScanResult:
     """Redeem exactly once; a replay is rejected naming when and where it was redeemed."""
-    now = now or utcnow()
+    now = utcnow()
     card = await Card.get(id=voucher.card_id)
     template = await CardTemplate.get(id=card.template_id)
     if idempotency_key and await CardEvent.exists(business_id=business_id, idempotency_key=idempotency_key):
@@ -124,7 +123,7 @@ async def redeem_voucher(
     if card.deleted_at is not None:
         return ScanResult("rejected", card, template, reason="card_deleted", voucher=voucher)
     if voucher.state in LIVE and voucher.expires_at is not None and voucher.expires_at <= now:
-        await expire_vouchers(now=now, voucher_ids=[voucher.id])
+        await expire_vouchers(voucher_ids=[voucher.id])
         await voucher.refresh_from_db()
     if voucher.state == VoucherState.EXPIRED:
         return ScanResult("rejected", card, template, reason="expired", voucher=voucher, detail=_expiry(voucher))
@@ -142,7 +141,7 @@ async def redeem_voucher(
                 )
             )
             if won:
-                await plans.count_operation(conn, business_id, now=now, enforce=False)
+                await plans.count_operation(conn, business_id, enforce=False)
                 await voucher.refresh_from_db(using_db=conn)
                 await CardEvent.create(
                     business_id=business_id,
@@ -200,9 +199,9 @@ async def find_by_redeem_code(business_id: int, raw: str) -> Voucher:
     return voucher
 
 
-async def expire_vouchers(*, now: datetime | None = None, voucher_ids: list[int] | None = None) -> int:
+async def expire_vouchers(*, voucher_ids: list[int] | None = None) -> int:
     """Move live vouchers past their expiry to `expired`; returns how many."""
-    now = now or utcnow()
+    now = utcnow()
     query = Voucher.filter(state__in=LIVE, expires_at__lte=now)
     if voucher_ids is not None:
         query = query.filter(id__in=voucher_ids)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -22,7 +21,8 @@ from urllib.parse import urlsplit
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from hub.domain.clock import utcnow
+from hub import clock
+from hub.clock import utcnow
 from hub.errors import InvalidInput, NotFound
 from hub.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from hub.webhooks import signing, targets, transport
@@ -193,11 +193,10 @@ async def attempt_delivery(
     intervals: list[int],
     *,
     post: Poster = transport.post,
-    now: datetime | None = None,
 ) -> str:
     """One HTTP attempt; returns "succeeded", "retry" (due again after `intervals[attempts - 1]` s),
     "failed" (attempts exhausted or endpoint gone) or "skipped" (already done or in flight)."""
-    now = now or utcnow()
+    now = utcnow()
     # Only when due: a duplicate job for a delivery waiting out its backoff does nothing.
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now + DUE_SLACK)
     claimable = (Q(status__in=("pending", "retrying")) & due) | Q(status="sending", sending_until__lt=now)
@@ -219,7 +218,7 @@ async def attempt_delivery(
         return "failed"
     body = body_bytes(delivery)
     headers = {
-        signing.SIGNATURE_HEADER: signing.signature(endpoint.secret, int(time.time()), body),
+        signing.SIGNATURE_HEADER: signing.signature(endpoint.secret, int(clock.timestamp()), body),
         signing.DELIVERY_HEADER: delivery.public_id,
         signing.EVENT_HEADER: delivery.event_type,
     }

@@ -1,6 +1,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class Invoice(Model):
     """An invoice as a record; the payment provider holds the money, we hold the history."""
@@ -15,7 +17,7 @@ class Invoice(Model):
     period_end = fields.DatetimeField()
     status = fields.CharField(max_length=16)
     provider_ref = fields.CharField(max_length=128, unique=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "invoice"
@@ -27,7 +29,7 @@ class PaymentEvent(Model):
     id = fields.IntField(primary_key=True)
     provider_event_id = fields.CharField(max_length=128, unique=True)
     kind = fields.CharField(max_length=64)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "payment_event"

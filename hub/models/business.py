@@ -1,6 +1,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class Business(Model):
     id = fields.IntField(primary_key=True)
@@ -12,7 +14,7 @@ class Business(Model):
     ops_count = fields.IntField(default=0)
     grace_until = fields.DatetimeField(null=True)
     payment_customer = fields.CharField(max_length=64, null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "business"
@@ -23,7 +25,7 @@ class OwnerAccount(Model):
     business = fields.ForeignKeyField("models.Business", related_name="owners")
     email = fields.CharField(max_length=254, unique=True)
     password_hash = fields.CharField(max_length=255)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "owner_account"
@@ -33,7 +35,7 @@ class Location(Model):
     id = fields.IntField(primary_key=True)
     business = fields.ForeignKeyField("models.Business", related_name="locations")
     name = fields.CharField(max_length=120)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "location"
@@ -49,7 +51,7 @@ class StaffSeat(Model):
     login = fields.CharField(max_length=64, unique=True)
     password_hash = fields.CharField(max_length=255)
     revoked_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "staff_seat"
@@ -64,7 +66,7 @@ class ApiKey(Model):
     prefix = fields.CharField(max_length=16, unique=True)
     key_hash = fields.CharField(max_length=64)
     scopes = fields.JSONField(default=list)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
 

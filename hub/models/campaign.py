@@ -3,6 +3,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class Campaign(Model):
     """A message to an audience over channels. Automations (birthday, win-back, post-purchase)
@@ -28,7 +30,7 @@ class Campaign(Model):
     scheduled_at = fields.DatetimeField(null=True)
     started_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "campaign"
@@ -59,7 +61,7 @@ class CampaignDelivery(Model):
     not_before = fields.DatetimeField(null=True)
     attempts = fields.IntField(default=0)
     delivered_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "campaign_delivery"
@@ -78,7 +80,7 @@ class CampaignGrant(Model):
     card_id = fields.IntField()
     voucher_id = fields.IntField(null=True)
     draw_id = fields.IntField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "campaign_grant"
@@ -97,7 +99,7 @@ class ContactPreference(Model):
     push_unsubscribed_at = fields.DatetimeField(null=True)
     messenger_hint = fields.CharField(max_length=16, null=True)
     messenger_address = fields.CharField(max_length=128, null=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    updated_at = Timestamp(auto_now=True)
 
     class Meta:
         table = "contact_preference"
@@ -115,7 +117,7 @@ class MessengerIntegration(Model):
     status = fields.CharField(max_length=16, default="disconnected")
     last_error = fields.CharField(max_length=255, default="")
     connected_at = fields.DatetimeField(null=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    updated_at = Timestamp(auto_now=True)
 
     class Meta:
         table = "messenger_integration"

@@ -1,6 +1,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class Customer(Model):
     id = fields.IntField(primary_key=True)
@@ -9,7 +11,7 @@ class Customer(Model):
     email = fields.CharField(max_length=254, null=True, db_index=True)
     birthday = fields.DateField(null=True)
     marketing_consent = fields.BooleanField(default=False)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "customer"
@@ -29,7 +31,7 @@ class Card(Model):
     stamps_total = fields.IntField(default=0)
     rounds_completed = fields.IntField(default=0)
     platforms = fields.JSONField(default=list)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
     last_stamp_at = fields.DatetimeField(null=True)
     deleted_at = fields.DatetimeField(null=True)
 
@@ -52,7 +54,7 @@ class CardEvent(Model):
     voucher_id = fields.IntField(null=True)
     idempotency_key = fields.CharField(max_length=128, null=True)
     detail = fields.JSONField(default=dict)
-    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    created_at = Timestamp(auto_now_add=True, db_index=True)
 
     class Meta:
         table = "card_event"

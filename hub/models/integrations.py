@@ -3,6 +3,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class WebhookEndpoint(Model):
     """A business's receiver URL and the event types it wants; `secret` signs every delivery."""
@@ -14,7 +16,7 @@ class WebhookEndpoint(Model):
     events = fields.JSONField(default=list)
     secret = fields.CharField(max_length=80)
     active = fields.BooleanField(default=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
     deleted_at = fields.DatetimeField(null=True)
 
     class Meta:
@@ -45,7 +47,7 @@ class WebhookDelivery(Model):
     sending_until = fields.DatetimeField(null=True)
     delivered_at = fields.DatetimeField(null=True)
     replay_of = fields.BigIntField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    created_at = Timestamp(auto_now_add=True, db_index=True)
 
     class Meta:
         table = "webhook_delivery"
@@ -61,7 +63,7 @@ class WebhookAttempt(Model):
     response_ms = fields.IntField()
     error = fields.CharField(max_length=500, default="")
     succeeded = fields.BooleanField(default=False)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "webhook_attempt"
@@ -78,7 +80,7 @@ class InsertBatch(Model):
     pool_id = fields.IntField(null=True)
     size = fields.IntField()
     expires_at = fields.DatetimeField(null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "insert_batch"
@@ -108,7 +110,7 @@ class ReceiptKey(Model):
     amount_per_stamp = fields.IntField(null=True)
     max_stamps = fields.IntField(default=1)
     max_age_hours = fields.IntField(default=48)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
     retired_at = fields.DatetimeField(null=True)
     revoked_at = fields.DatetimeField(null=True)
 
@@ -128,7 +130,7 @@ class ReceiptUse(Model):
     issued_at = fields.DatetimeField()
     card_id = fields.IntField()
     stamps = fields.IntField(default=0)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "receipt_use"
@@ -145,7 +147,7 @@ class ApiIdempotency(Model):
     request_hash = fields.CharField(max_length=64)
     status_code = fields.IntField()
     response = fields.JSONField()
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "api_idempotency"

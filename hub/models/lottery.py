@@ -1,6 +1,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class PrizePool(Model):
     """Prizes a lottery draws from. A pool tied to a template rewards its full cards;
@@ -11,7 +13,7 @@ class PrizePool(Model):
     template = fields.ForeignKeyField("models.CardTemplate", related_name="prize_pools", null=True)
     name = fields.CharField(max_length=120)
     blank_weight = fields.IntField(default=0)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "prize_pool"
@@ -28,7 +30,7 @@ class Prize(Model):
     awarded = fields.IntField(default=0)
     valid_days = fields.IntField(null=True)
     position = fields.IntField(default=0)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "prize"
@@ -49,7 +51,7 @@ class LotteryDraw(Model):
     commitment = fields.CharField(max_length=64, db_index=True)
     roll = fields.BigIntField()
     snapshot = fields.JSONField(default=list)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
     revealed_at = fields.DatetimeField(null=True)
 
     class Meta:

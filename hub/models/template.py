@@ -1,6 +1,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class CardTemplate(Model):
     """A stamp card: design plus mechanics. Published versions are frozen in CardTemplateVersion."""
@@ -16,8 +18,8 @@ class CardTemplate(Model):
     cooldown_seconds = fields.IntField(default=0)
     daily_cap = fields.IntField(null=True)
     version = fields.IntField(default=1)
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    created_at = Timestamp(auto_now_add=True)
+    updated_at = Timestamp(auto_now=True)
 
     class Meta:
         table = "card_template"
@@ -28,7 +30,7 @@ class CardTemplateVersion(Model):
     template = fields.ForeignKeyField("models.CardTemplate", related_name="versions")
     version = fields.IntField()
     snapshot = fields.JSONField()
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "card_template_version"

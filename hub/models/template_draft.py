@@ -1,6 +1,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class CardTemplateDraft(Model):
     """Unpublished designer changes. Issued cards keep the live template until it is published."""
@@ -9,7 +11,7 @@ class CardTemplateDraft(Model):
     business = fields.ForeignKeyField("models.Business", related_name="template_drafts")
     template = fields.OneToOneField("models.CardTemplate", related_name="draft")
     values = fields.JSONField()
-    updated_at = fields.DatetimeField(auto_now=True)
+    updated_at = Timestamp(auto_now=True)
 
     class Meta:
         table = "card_template_draft"

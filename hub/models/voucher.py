@@ -3,6 +3,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class VoucherState(StrEnum):
     ISSUED = "issued"
@@ -25,7 +27,7 @@ class Voucher(Model):
     redeemed_seat = fields.ForeignKeyField("models.StaffSeat", related_name="redeemed_vouchers", null=True)
     redeemed_location = fields.ForeignKeyField("models.Location", related_name="redeemed_vouchers", null=True)
     redeemed_via = fields.CharField(max_length=16, null=True)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "voucher"

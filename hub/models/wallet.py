@@ -4,6 +4,8 @@ each push achieved (the delivery receipts staff see in a card's history)."""
 from tortoise import fields
 from tortoise.models import Model
 
+from hub.models.fields import Timestamp
+
 
 class WalletPass(Model):
     """The current rendition of a card's pass, shared by Apple and Google.
@@ -20,7 +22,7 @@ class WalletPass(Model):
     updated_at = fields.DatetimeField(db_index=True)
     # The latest campaign notice; Apple shows it on the lock screen when it changes.
     notice = fields.CharField(max_length=255, default="")
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "wallet_pass"
@@ -32,8 +34,8 @@ class WalletDevice(Model):
     id = fields.IntField(primary_key=True)
     library_id = fields.CharField(max_length=128, unique=True)
     push_token = fields.CharField(max_length=256)
-    created_at = fields.DatetimeField(auto_now_add=True)
-    updated_at = fields.DatetimeField(auto_now=True)
+    created_at = Timestamp(auto_now_add=True)
+    updated_at = Timestamp(auto_now=True)
 
     class Meta:
         table = "wallet_device"
@@ -45,7 +47,7 @@ class WalletRegistration(Model):
     id = fields.IntField(primary_key=True)
     device = fields.ForeignKeyField("models.WalletDevice", related_name="registrations")
     card = fields.ForeignKeyField("models.Card", related_name="wallet_registrations")
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
     # The pass version this device was last told about (serials list) and last downloaded.
     listed_version = fields.IntField(default=0)
     listed_at = fields.DatetimeField(null=True)
@@ -72,7 +74,7 @@ class WalletDelivery(Model):
     status = fields.CharField(max_length=16, default="pending")
     detail = fields.CharField(max_length=255, default="")
     attempts = fields.IntField(default=0)
-    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    created_at = Timestamp(auto_now_add=True, db_index=True)
     accepted_at = fields.DatetimeField(null=True)
     fetched_at = fields.DatetimeField(null=True)
 
@@ -87,7 +89,7 @@ class GoogleWalletClass(Model):
     template = fields.ForeignKeyField("models.CardTemplate", related_name="google_classes")
     version = fields.IntField()
     class_id = fields.CharField(max_length=200, unique=True)
-    synced_at = fields.DatetimeField(auto_now_add=True)
+    synced_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "google_wallet_class"
@@ -108,7 +110,7 @@ class GoogleWalletObject(Model):
     # Google lets an object notify its holder at most three times a day.
     messages_day = fields.DateField(null=True)
     messages_sent = fields.IntField(default=0)
-    created_at = fields.DatetimeField(auto_now_add=True)
+    created_at = Timestamp(auto_now_add=True)
 
     class Meta:
         table = "google_wallet_object"

@@ -8,12 +8,12 @@ import hashlib
 import hmac
 import json
 import os
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from hub import clock
 from hub.errors import DomainError
 
 
@@ -64,7 +64,7 @@ class PaymentProvider:
         expected = sign(self.webhook_secret, timestamp, body)
         if not hmac.compare_digest(expected, parts.get("v1", "")):
             raise BadWebhookSignature()
-        if abs((now or time.time()) - timestamp) > tolerance:
+        if abs((clock.timestamp() if now is None else now) - timestamp) > tolerance:
             raise BadWebhookSignature("The payment webhook is too old.")
         return json.loads(body)
 

@@ -24,7 +24,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from tortoise.expressions import Q
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.models import OutboxEvent
 from hub.realtime.events import for_room, rooms
 

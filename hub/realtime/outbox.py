@@ -19,7 +19,7 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.models import OutboxEvent
 
 HANDOVER_SUFFIX = "~h"

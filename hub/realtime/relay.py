@@ -24,7 +24,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.models import OutboxEvent
 from hub.realtime import outbox, reactions
 

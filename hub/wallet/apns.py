@@ -17,6 +17,7 @@ import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from hub import clock
 from hub.wallet import jwt
 from hub.wallet.config import AppleConfig
 
@@ -46,7 +47,7 @@ class PushResult:
 class ApnsClient:
     """One HTTP/2 connection to APNs, shared by every push a worker sends."""
 
-    def __init__(self, conf: AppleConfig, *, clock=time.time) -> None:
+    def __init__(self, conf: AppleConfig, *, clock=clock.timestamp) -> None:
         if not conf.can_push:
             raise RuntimeError("APNS_KEY and APNS_KEY_ID are not set")
         assert conf.apns_key_path is not None

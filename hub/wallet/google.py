@@ -8,16 +8,16 @@ grant and keeps the access token until shortly before it expires.
 from __future__ import annotations
 
 import asyncio
-import time
 import urllib.parse
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from hub import clock
 from hub.wallet import images, jwt, rotating
 from hub.wallet.config import GoogleConfig
 from hub.wallet.content import PassContent
@@ -120,7 +120,7 @@ class GoogleWalletClient:
             "iss": self.conf.client_email,
             "aud": "google",
             "typ": "savetowallet",
-            "iat": int(time.time()),
+            "iat": int(clock.timestamp()),
             "origins": origins,
             "payload": payload,
         }
@@ -129,9 +129,9 @@ class GoogleWalletClient:
     # -- OAuth -------------------------------------------------------------------------
     async def access_token(self) -> str:
         async with self._lock:
-            if self._token and self._token.expires - 60 > time.time():
+            if self._token and self._token.expires - 60 > clock.timestamp():
                 return self._token.value
-            now = int(time.time())
+            now = int(clock.timestamp())
             assertion = jwt.encode(
                 {
                     "iss": self.conf.client_email,
@@ -151,7 +151,7 @@ class GoogleWalletClient:
             )
             try:
                 body = response.json()
-                self._token = _Token(body["access_token"], time.time() + float(body.get("expires_in", 3600)))
+                self._token = _Token(body["access_token"], clock.timestamp() + float(body.get("expires_in", 3600)))
             except (ValueError, KeyError, TypeError) as exc:
                 raise GoogleApiError(
                     response.status_code, f"no access token: {response.text[:200]}", transient=False
@@ -212,9 +212,9 @@ class GoogleWalletClient:
         return response.json()
 
     async def add_message(
-        self, object_id_: str, *, header: str, body: str, message_id: str, notify: bool, now: datetime | None = None
+        self, object_id_: str, *, header: str, body: str, message_id: str, notify: bool
     ) -> dict[str, Any]:
-        now = now or datetime.now(UTC)
+        now = clock.utcnow()
         message = {
             "id": message_id,
             "header": header[:100],

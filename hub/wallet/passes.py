@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from hub.clock import utcnow
 from hub.domain.cards import updated_event
-from hub.domain.clock import utcnow
 from hub.domain.locks import lock_card
 from hub.models import Card, CardEvent, CardTemplate, WalletDelivery, WalletDevice, WalletPass, WalletRegistration
 from hub.realtime import outbox
@@ -41,12 +41,14 @@ def _next_updated_at(previous: datetime, now: datetime) -> datetime:
     return max(now, whole_second(previous) + timedelta(seconds=1))
 
 
-async def refresh_pass(content: PassContent, *, now: datetime | None = None) -> tuple[WalletPass, bool]:
+async def refresh_pass(
+    content: PassContent,
+) -> tuple[WalletPass, bool]:
     """Record the pass's current rendition; returns (row, changed).
 
     Concurrent callers race on a conditional UPDATE, so a change bumps the version once.
     """
-    now = now or utcnow()
+    now = utcnow()
     digest = content.digest()
     row = await WalletPass.get_or_none(card_id=content.card_id)
     if row is None:
@@ -179,14 +181,17 @@ async def serials_since(library_id: str, since: datetime | None) -> tuple[list[s
     return serials, tag_of(latest) if latest else None
 
 
-async def record_fetch(card_id: int, version: int, *, now: datetime | None = None) -> None:
+async def record_fetch(
+    card_id: int,
+    version: int,
+) -> None:
     """A device downloaded (or confirmed with a 304) pass `version`.
 
     The pass request does not say which device asks, so it is credited to the devices
     that were just told about this version (serials list), or, when none were, to every
     registered device still behind.
     """
-    now = now or utcnow()
+    now = utcnow()
     behind = WalletRegistration.filter(card_id=card_id, fetched_version__lt=version)
     told = await behind.filter(listed_version__gte=version).values_list("id", flat=True)
     ids = told or await behind.values_list("id", flat=True)

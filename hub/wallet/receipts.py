@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from hub.domain import clock
+from hub import clock
 from hub.models import Business, Card, GoogleWalletObject, WalletDelivery, WalletPass, WalletRegistration
 
 

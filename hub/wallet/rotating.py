@@ -11,8 +11,9 @@ import hashlib
 import hmac
 import re
 import struct
-import time
 from typing import Any, Literal
+
+from hub import clock
 
 PERIOD_SECONDS = 30
 DIGITS = 8
@@ -60,7 +61,7 @@ def verify_rotating_code(secret: bytes, raw: str, *, now: float | None = None) -
     if not match:
         return None
     number, code = int(match.group(1)), match.group(2)
-    now = time.time() if now is None else now
+    now = clock.timestamp() if now is None else now
     key = totp_key(secret, number)
     for moment in (now, now - PERIOD_SECONDS):
         if hmac.compare_digest(totp(key, moment), code):
@@ -79,7 +80,7 @@ def check_rotating_code(
     number = int(match.group(1))
     if verify_rotating_code(secret, raw, now=now) is not None:
         return "valid", number
-    now = time.time() if now is None else now
+    now = clock.timestamp() if now is None else now
     key, code = totp_key(secret, number), match.group(2)
     for step in range(2, STALE_WINDOWS + 1):
         if hmac.compare_digest(totp(key, now - step * PERIOD_SECONDS), code):

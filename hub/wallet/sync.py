@@ -18,8 +18,8 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
+from hub.clock import utcnow
 from hub.config import settings
-from hub.domain.clock import utcnow
 from hub.models import (
     Card,
     GoogleWalletClass,

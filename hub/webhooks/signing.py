@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import time
+
+from hub import clock
 
 SIGNATURE_HEADER = "Stamphub-Signature"
 DELIVERY_HEADER = "Stamphub-Delivery"
@@ -30,7 +31,7 @@ def verify(
         timestamp = int(parts["t"])
     except (KeyError, ValueError):
         return False
-    if abs((time.time() if now is None else now) - timestamp) > tolerance:
+    if abs((clock.timestamp() if now is None else now) - timestamp) > tolerance:
         return False
     expected = signature(secret, timestamp, body).split("v1=", 1)[1]
     return hmac.compare_digest(expected, parts.get("v1", ""))

@@ -22,9 +22,9 @@ from typing import Any
 from rq import Queue
 from rq.exceptions import DuplicateJobError
 
+from hub.clock import utcnow
 from hub.config import settings
 from hub.domain import automations, campaigns
-from hub.domain.clock import utcnow
 from hub.models import Campaign
 from hub.realtime.reactions import reaction
 from hub.workers.loop import run

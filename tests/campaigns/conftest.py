@@ -87,6 +87,15 @@ async def make_audience(
     return Audience(shop, cards, emails, phones)
 
 
+async def send(campaign_id: int) -> campaigns.SendSummary:
+    """Run the sender over a campaign once, as a worker would, at the clock's time."""
+    transports = campaigns.Transports.from_env()
+    try:
+        return await campaigns.send_range(campaign_id, transports=transports)
+    finally:
+        await transports.close()
+
+
 def worker(env: dict[str, str], *, burst: bool = False, log_name: str = "worker") -> subprocess.Popen:
     os.makedirs(env["STAMPHUB_DATA"], exist_ok=True)
     log = open(os.path.join(env["STAMPHUB_DATA"], f"{log_name}-{uuid.uuid4().hex[:6]}.log"), "w")

@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from hub.domain import automations, campaigns
 from hub.domain.cards import issue_card
 from hub.models import Campaign, CampaignDelivery, Card, Voucher
-from tests.campaigns.conftest import make_audience
+from tests.campaigns.conftest import make_audience, send
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-async def send(campaign_id: int, now: datetime) -> campaigns.SendSummary:
-    transports = campaigns.Transports.from_env()
-    try:
-        return await campaigns.send_range(campaign_id, transports=transports, clock=lambda: now)
-    finally:
-        await transports.close()
 
 
 async def birthday_shop(timezone: str):
@@ -56,33 +48,41 @@ async def greeted(campaign: Campaign) -> set[int]:
     return set(await CampaignDelivery.filter(campaign_id=campaign.id).values_list("card_id", flat=True))
 
 
-async def test_birthday_fires_on_the_local_day_across_the_date_line_and_only_once(smtp):
+async def test_birthday_fires_on_the_local_day_across_the_date_line_and_only_once(smtp, clock_at):
+    clock = clock_at(at("2026-11-23T14:00:00"))
     shop, people = await birthday_shop("Asia/Seoul")
     campaign = await automations.automation(shop.business_id, "birthday")
     # 23:30 in Seoul on the 23rd (14:30 UTC): the 23rd's birthday, not yet the 24th's.
-    await automations.run_birthdays(at("2026-11-23T14:30:00"))
+    clock.set(at("2026-11-23T14:30:00"))
+    await automations.run_birthdays()
     assert await greeted(campaign) == {people["Today UTC"].id}
     # 00:30 in Seoul on the 24th, still the 23rd in UTC: now the 24th's birthday.
-    await automations.run_birthdays(at("2026-11-23T15:30:00"))
+    clock.set(at("2026-11-23T15:30:00"))
+    await automations.run_birthdays()
     assert await greeted(campaign) == {people["Today UTC"].id, people["Tomorrow Seoul"].id}
     # Ticks later that day, and a tick that lost its memory of running, add nothing.
-    await automations.run_birthdays(at("2026-11-24T02:00:00"))
+    clock.set(at("2026-11-24T02:00:00"))
+    await automations.run_birthdays()
     await Campaign.filter(id=campaign.id).update(settings={"hour": 0})
-    await automations.run_birthdays(at("2026-11-23T16:00:00"))
+    clock.set(at("2026-11-23T16:00:00"))
+    await automations.run_birthdays()
     assert await CampaignDelivery.filter(campaign_id=campaign.id).count() == 2
-    summary = await send(campaign.id, at("2026-11-23T16:00:00"))
+    summary = await send(campaign.id)
     assert summary.delivered == 2
     assert len(smtp.to(f"Tomor-{shop.business_id}@x.test".lower())) == 1
     assert await Voucher.filter(card_id=people["Tomorrow Seoul"].id, source="campaign").count() == 1
     # Next year is a new occasion.
-    await automations.run_birthdays(at("2027-11-23T16:00:00"))
+    clock.set(at("2027-11-23T16:00:00"))
+    await automations.run_birthdays()
     assert await CampaignDelivery.filter(campaign_id=campaign.id, card_id=people["Tomorrow Seoul"].id).count() == 2
     # 29 February is celebrated on the 28th in a common year.
-    await automations.run_birthdays(at("2027-02-28T01:00:00"))
+    clock.set(at("2027-02-28T01:00:00"))
+    await automations.run_birthdays()
     assert people["Leapling"].id in await greeted(campaign)
 
 
-async def test_birthday_waits_for_the_local_hour(smtp):
+async def test_birthday_waits_for_the_local_hour(smtp, clock_at):
+    clock = clock_at(at("2026-11-23T15:00:00"))
     shop, people = await birthday_shop("America/Los_Angeles")
     campaign = await automations.configure(
         shop.business_id,
@@ -94,14 +94,17 @@ async def test_birthday_waits_for_the_local_hour(smtp):
         settings={"hour": 9},
     )
     # 08:00 on the 23rd in Los Angeles (16:00 UTC): too early.
-    await automations.run_birthdays(at("2026-11-23T16:00:00"))
+    clock.set(at("2026-11-23T16:00:00"))
+    await automations.run_birthdays()
     assert await greeted(campaign) == set()
     # 09:00 there (17:00 UTC).
-    await automations.run_birthdays(at("2026-11-23T17:00:00"))
+    clock.set(at("2026-11-23T17:00:00"))
+    await automations.run_birthdays()
     assert await greeted(campaign) == {people["Today UTC"].id}
 
 
-async def test_winback_fires_on_the_nth_local_day_once_per_lapse(smtp):
+async def test_winback_fires_on_the_nth_local_day_once_per_lapse(smtp, clock_at):
+    clock = clock_at(at("2026-10-01T00:00:00"))
     audience = await make_audience(2, timezone="Asia/Seoul")
     shop, (late, early) = audience.shop, audience.cards
     await Card.filter(business_id=shop.business_id).update(created_at=at("2026-10-01T00:00:00"))
@@ -118,24 +121,31 @@ async def test_winback_fires_on_the_nth_local_day_once_per_lapse(smtp):
         channels=["email"],
         settings={"days": 14, "hour": 10},
     )
-    await automations.run_winbacks(at("2026-11-15T00:30:00"))  # 09:30 in Seoul: before the hour
+    clock.set(at("2026-11-15T00:30:00"))
+    await automations.run_winbacks()  # 09:30 in Seoul: before the hour
     assert await greeted(campaign) == set()
-    await automations.run_winbacks(at("2026-11-15T01:00:00"))  # 10:00 on the 15th in Seoul
+    clock.set(at("2026-11-15T01:00:00"))
+    await automations.run_winbacks()  # 10:00 on the 15th in Seoul
     assert await greeted(campaign) == {late.id}
-    await automations.run_winbacks(at("2026-11-16T01:00:00"))
+    clock.set(at("2026-11-16T01:00:00"))
+    await automations.run_winbacks()
     assert await greeted(campaign) == {late.id, early.id}
-    await automations.run_winbacks(at("2026-11-20T01:00:00"))
+    clock.set(at("2026-11-20T01:00:00"))
+    await automations.run_winbacks()
     assert await CampaignDelivery.filter(campaign_id=campaign.id).count() == 2
-    summary = await send(campaign.id, at("2026-11-20T01:00:00"))
+    summary = await send(campaign.id)
     assert summary.delivered == 2 and len(smtp.to(audience.emails[0])) == 1
     # A new visit, then a new lapse: a second win-back, and only one.
     await Card.filter(id=late.id).update(last_stamp_at=at("2026-11-21T03:00:00"))
-    await automations.run_winbacks(at("2026-12-05T01:00:00"))
-    await automations.run_winbacks(at("2026-12-06T01:00:00"))
+    clock.set(at("2026-12-05T01:00:00"))
+    await automations.run_winbacks()
+    clock.set(at("2026-12-06T01:00:00"))
+    await automations.run_winbacks()
     assert await CampaignDelivery.filter(campaign_id=campaign.id, card_id=late.id).count() == 2
 
 
-async def test_post_purchase_thanks_once_per_visit_and_respects_the_pause_between(smtp):
+async def test_post_purchase_thanks_once_per_visit_and_respects_the_pause_between(smtp, clock_at):
+    clock = clock_at(at("2026-11-23T10:00:00"))
     audience = await make_audience(1)
     shop, card = audience.shop, audience.cards[0]
     campaign = await automations.configure(
@@ -152,14 +162,13 @@ async def test_post_purchase_thanks_once_per_visit_and_respects_the_pause_betwee
         {"type": "voucher.redeemed", "business_id": shop.business_id, "card_id": card.id, "event_id": 2},
     ]
     assert await automations.post_purchase_triggers(events) == [(shop.business_id, card.id, "stamp", 0)]
-    now = at("2026-11-23T10:00:00")
-    assert await automations.fire_post_purchase(shop.business_id, card.id, "stamp", now=now) == campaign.id
-    assert await automations.fire_post_purchase(shop.business_id, card.id, "stamp", now=now) is None
-    later = now + timedelta(days=3)
-    assert await automations.fire_post_purchase(shop.business_id, card.id, "stamp", now=later) is None
-    week = now + timedelta(days=8)
-    assert await automations.fire_post_purchase(shop.business_id, card.id, "stamp", now=week) == campaign.id
-    summary = await send(campaign.id, week)
+    assert await automations.fire_post_purchase(shop.business_id, card.id, "stamp") == campaign.id
+    assert await automations.fire_post_purchase(shop.business_id, card.id, "stamp") is None
+    clock.advance(days=3)
+    assert await automations.fire_post_purchase(shop.business_id, card.id, "stamp") is None
+    clock.advance(days=5)
+    assert await automations.fire_post_purchase(shop.business_id, card.id, "stamp") == campaign.id
+    summary = await send(campaign.id)
     assert summary.delivered == 2
     stats = await campaigns.stats(campaign.id)
     assert stats["channels"]["push"]["delivered"] == 2

@@ -6,20 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from hub.domain import campaigns
 from hub.models import CampaignDelivery
-from tests.campaigns.conftest import make_audience
+from tests.campaigns.conftest import make_audience, send
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-async def send(campaign_id: int, now: datetime) -> campaigns.SendSummary:
-    transports = campaigns.Transports.from_env()
-    try:
-        return await campaigns.send_range(campaign_id, transports=transports, clock=lambda: now)
-    finally:
-        await transports.close()
-
-
-async def test_an_unknown_messenger_contact_fails_and_an_outage_is_retried_until_it_passes(gateway):
+async def test_an_unknown_messenger_contact_fails_and_an_outage_is_retried_until_it_passes(gateway, clock_at):
+    clock = clock_at(T0, frozen=True)
     audience = await make_audience(2, gateway=gateway)
     gateway.unknown.add(audience.phones[1])
     campaign = await campaigns.create_campaign(
@@ -34,16 +27,18 @@ async def test_an_unknown_messenger_contact_fails_and_an_outage_is_retried_until
     gone = await CampaignDelivery.get(campaign_id=campaign.id, card_id=audience.cards[1].id)
 
     gateway.stop()
-    summary = await send(campaign.id, T0)
+    summary = await send(campaign.id)
     assert summary.retrying == 2
     await good.refresh_from_db()
     assert good.status == "pending" and good.not_before == T0 + timedelta(seconds=30)
     assert "unreachable" in good.detail
-    assert (await send(campaign.id, T0 + timedelta(seconds=10))).claimed == 0  # not yet due
+    clock.set(T0 + timedelta(seconds=10))
+    assert (await send(campaign.id)).claimed == 0  # not yet due
 
     gateway.start()  # back, on a new address the owner reconnects
     await campaigns.connect_messenger(audience.shop.business_id, gateway.url, gateway.token)
-    summary = await send(campaign.id, T0 + timedelta(seconds=31))
+    clock.set(T0 + timedelta(seconds=31))
+    summary = await send(campaign.id)
     assert (summary.delivered, summary.failed) == (1, 1)
     await gone.refresh_from_db()
     assert (gone.status, gone.reason) == ("failed", "bounced") and gone.detail.startswith("404")
@@ -53,7 +48,8 @@ async def test_an_unknown_messenger_contact_fails_and_an_outage_is_retried_until
     assert (await campaigns.stats(campaign.id))["done"] == 3
 
 
-async def test_a_message_is_given_up_after_the_last_attempt(gateway):
+async def test_a_message_is_given_up_after_the_last_attempt(gateway, clock_at):
+    clock = clock_at(T0)
     audience = await make_audience(1, gateway=gateway)
     campaign = await campaigns.create_campaign(
         audience.shop.business_id,
@@ -64,9 +60,8 @@ async def test_a_message_is_given_up_after_the_last_attempt(gateway):
     )
     await campaigns.fan_out(campaign.id)
     gateway.stop()
-    now = T0
     for _ in range(campaigns.MAX_ATTEMPTS):
-        await send(campaign.id, now)
-        now += timedelta(hours=1)
+        await send(campaign.id)
+        clock.advance(hours=1)
     row = await CampaignDelivery.get(campaign_id=campaign.id, card_id=audience.cards[0].id)
     assert (row.status, row.reason, row.attempts) == ("failed", "gave_up", campaigns.MAX_ATTEMPTS)

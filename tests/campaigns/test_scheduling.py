@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from hub.clock import utcnow
 from hub.domain import campaigns
-from hub.domain.clock import utcnow
 from hub.models import Campaign, CampaignDelivery
 from hub.workers.campaign_jobs import enqueue_campaign, queue, tick
 from tests.campaigns.conftest import make_audience, run_burst_worker
@@ -35,8 +35,8 @@ async def test_the_tick_sends_due_scheduled_campaigns_and_finishes_abandoned_one
     await CampaignDelivery.filter(campaign_id=abandoned.id).update(
         status="sending", claim="dead-worker", claimed_at=utcnow() - timedelta(hours=1)
     )
-    assert await campaigns.due_scheduled(utcnow()) == [] or later.id not in await campaigns.due_scheduled(utcnow())
-    assert abandoned.id in await campaigns.stalled(utcnow())
+    assert later.id not in await campaigns.due_scheduled()
+    assert abandoned.id in await campaigns.stalled()
 
     # A day passes.
     await Campaign.filter(id=later.id).update(scheduled_at=utcnow() - timedelta(seconds=1))

@@ -17,7 +17,8 @@ from tests.factories import make_shop
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-async def test_each_filter_narrows_the_audience_to_the_right_cards():
+async def test_each_filter_narrows_the_audience_to_the_right_cards(clock_at):
+    clock_at(NOW)
     shop = await make_shop()
     b, t = shop.business_id, shop.template.id
     regular = await issue_card(b, t, "Regular", platform="apple", birthday=date(1990, 3, 5))
@@ -32,7 +33,7 @@ async def test_each_filter_narrows_the_audience_to_the_right_cards():
     await issue_manual_voucher(b, lapsed.id, title="Sorry", expires_at=None)
 
     async def ids(**spec) -> set[int]:
-        return {r.card_id for r in await segments.recipients(b, segments.normalize(spec), now=NOW)}
+        return {r.card_id for r in await segments.recipients(b, segments.normalize(spec))}
 
     everyone = {shop.card.id, regular.id, lapsed.id, fresh.id}
     assert await ids() == everyone

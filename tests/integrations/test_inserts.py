@@ -4,8 +4,8 @@ import uuid
 import pytest
 import zxingcpp
 
+from hub.clock import utcnow
 from hub.domain import inserts, lottery
-from hub.domain.clock import utcnow
 from hub.domain.inserts import batch_sheets, create_batch, pdf_bytes, use_insert
 from hub.errors import ForeignCard, ForgedCode, InvalidInput
 from hub.models import Card, CardEvent, InsertCode, LotteryDraw
@@ -82,14 +82,15 @@ async def test_codes_are_signed_and_bound_to_their_business(shop, other_shop, se
     assert (await InsertCode.get(batch_id=batch.id)).used_at is None
 
 
-async def test_an_expired_batch_rejects_with_a_reason(shop, secret):
+async def test_an_expired_batch_rejects_with_a_reason(shop, secret, clock_at):
     from datetime import timedelta
 
     batch = await create_batch(
         shop.business_id, shop.template.id, name="Old", size=1, expires_at=utcnow() + timedelta(hours=1)
     )
     code = code_of((await inserts.batch_urls(batch, secret, PUBLIC))[0])
-    claim = await use_insert(secret, code, shop.card.token, now=utcnow() + timedelta(hours=2))
+    clock_at(utcnow() + timedelta(hours=2))
+    claim = await use_insert(secret, code, shop.card.token)
     assert claim.outcome == "rejected" and claim.reason == "insert_expired"
 
 

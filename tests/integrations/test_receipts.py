@@ -2,8 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from hub.clock import utcnow
 from hub.domain import analytics, lottery, receipts
-from hub.domain.clock import utcnow
 from hub.domain.receipts import create_receipt_key, receipt_code, use_receipt
 from hub.errors import ForeignCard, ForgedCode, MalformedCode
 from hub.models import Card, CardEvent, LotteryDraw, ReceiptKey, ReceiptUse, Voucher

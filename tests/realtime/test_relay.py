@@ -5,8 +5,8 @@ from datetime import timedelta
 
 from tortoise.transactions import in_transaction
 
+from hub.clock import utcnow
 from hub.domain import codes
-from hub.domain.clock import utcnow
 from hub.domain.scans import scan
 from hub.models import OutboxEvent
 from hub.realtime import outbox

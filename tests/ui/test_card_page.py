@@ -1,11 +1,11 @@
 """The customer's card page: the card, its vouchers and code, live, in the browser's language."""
 
 import asyncio
-import time
-from types import SimpleNamespace
+from datetime import timedelta
 
 from nicegui.testing import User
 
+from hub.clock import utcnow
 from hub.domain import codes
 from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.domain.vouchers import redeem_voucher
@@ -104,24 +104,21 @@ async def test_a_redeemed_voucher_flips_at_once_and_loses_its_codes(user: User, 
     await user.should_not_see(marker="voucher-qr")
 
 
-async def test_the_card_code_rotates_every_thirty_seconds_without_a_reload(user: User, live, shop, secret, monkeypatch):
+async def test_the_card_code_rotates_every_thirty_seconds_without_a_reload(user: User, live, shop, secret, clock_at):
     await user.open(f"/c/{shop.card.token}")
     qr = user.find(marker="card-qr").elements.pop()
     assert qr.source == qr_svg_data_url(codes.rotating_card_code(secret, shop.card.number))
     await user.should_see(f"Card no. {shop.card.number}")
     await user.should_see("every 30 seconds")
 
-    later = time.time() + codes.ROTATION_SECONDS
-    monkeypatch.setattr(codes, "time", SimpleNamespace(time=lambda: later))
-    expected = qr_svg_data_url(codes.rotating_card_code(secret, shop.card.number, now=later))
+    clock_at(utcnow() + timedelta(seconds=codes.ROTATION_SECONDS), frozen=True)
+    expected = qr_svg_data_url(codes.rotating_card_code(secret, shop.card.number))
     for _ in range(30):
         if qr.source == expected:
             break
         await asyncio.sleep(0.1)
     assert qr.source == expected
-    assert codes.parse_code(secret, codes.rotating_card_code(secret, shop.card.number, now=later)).ident == (
-        shop.card.number
-    )
+    assert codes.parse_code(secret, codes.rotating_card_code(secret, shop.card.number)).ident == (shop.card.number)
 
 
 async def test_the_history_lists_what_happened(user: User, live, shop):

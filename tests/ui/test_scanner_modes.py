@@ -6,7 +6,6 @@ import asyncio
 import base64
 import io
 import re
-import time
 
 import qrcode
 from nicegui import app
@@ -15,6 +14,7 @@ from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 from PIL import Image
 
+from hub import clock
 from hub.domain import codes, lottery
 from hub.domain.cards import delete_card
 from hub.domain.stamps import adjust_stamps
@@ -168,7 +168,7 @@ async def test_every_rejection_is_shown_plainly(user: User, live, redis, shop, o
 
 
 async def test_a_screenshot_of_an_old_rotating_code_is_rejected(user: User, live, redis, shop, secret):
-    old = codes.rotating_card_code(secret, shop.card.number, now=time.time() - 600)
+    old = codes.rotating_card_code(secret, shop.card.number, now=clock.timestamp() - 600)
     await sign_in(user, shop)
     user.find(marker="autopilot").click()
     burst(user, old)

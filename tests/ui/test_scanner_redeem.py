@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from nicegui.testing import User
 
+from hub.clock import utcnow
 from hub.domain import codes
 from hub.domain.businesses import add_seat
-from hub.domain.clock import utcnow
 from hub.domain.stamps import adjust_stamps
 from hub.domain.vouchers import issue_manual_voucher, redeem_voucher
 from hub.models import Voucher, VoucherState

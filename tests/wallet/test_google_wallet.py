@@ -2,8 +2,8 @@ import urllib.parse
 import uuid
 from datetime import timedelta
 
+from hub.clock import utcnow
 from hub.domain import codes
-from hub.domain.clock import utcnow
 from hub.domain.stamps import adjust_stamps
 from hub.models import Card, GoogleWalletObject
 from hub.wallet import google, jwt, sync

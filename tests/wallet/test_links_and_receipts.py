@@ -1,7 +1,7 @@
 import os
 import uuid
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.domain.stamps import adjust_stamps
 from hub.models import Card, CardEvent
 from hub.wallet import passes, sync

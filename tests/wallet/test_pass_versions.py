@@ -16,12 +16,13 @@ async def test_the_version_moves_only_when_the_content_changes(wallet, shop):
     assert changed and bumped.version == row.version + 1
 
 
-async def test_two_versions_in_one_second_get_distinct_last_modified_dates(wallet, shop):
+async def test_two_versions_in_one_second_get_distinct_last_modified_dates(wallet, shop, clock_at):
     card = await new_card(shop)
     content, _ = await sync.current_pass(card)
-    first, _ = await passes.refresh_pass(replace(content, stamps=1), now=NOW)
-    second, _ = await passes.refresh_pass(replace(content, stamps=2), now=NOW)
-    third, _ = await passes.refresh_pass(replace(content, stamps=3), now=NOW)
+    clock_at(NOW, frozen=True)
+    first, _ = await passes.refresh_pass(replace(content, stamps=1))
+    second, _ = await passes.refresh_pass(replace(content, stamps=2))
+    third, _ = await passes.refresh_pass(replace(content, stamps=3))
     seconds = [passes.whole_second(r.updated_at) for r in (first, second, third)]
     assert seconds[0] < seconds[1] < seconds[2]
     assert passes.parse_tag(passes.tag_of(third.updated_at)) == third.updated_at

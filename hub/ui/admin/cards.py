@@ -9,6 +9,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from hub import clock
 from hub.domain import campaigns, card_list, journal
 from hub.domain.cards import delete_card
 from hub.domain.stamps import adjust_stamps
@@ -172,7 +173,8 @@ class CardsView:
         except DomainError as error:
             show_error(error)
             return
-        ui.download.content(text.encode("utf-8-sig"), f"stamp-cards-{date.today().isoformat()}.csv", "text/csv")
+        day = clock.utcnow().date().isoformat()
+        ui.download.content(text.encode("utf-8-sig"), f"stamp-cards-{day}.csv", "text/csv")
 
     async def load_table(self) -> card_list.CardPage:
         return await card_list.list_cards(
@@ -452,7 +454,7 @@ class DetailPanel:
 
     async def coupon(self) -> None:
         card = self.detail.card
-        default_expiry = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
+        default_expiry = (clock.utcnow() + timedelta(days=30)).date().isoformat()
         with self.view.dialog_host, ui.dialog() as dialog, ui.card().classes("w-[440px]").mark("coupon-dialog"):
             ui.label(f"Issue a coupon to {self.detail.customer.name}").classes("text-lg font-bold")
             ui.label("A one-time voucher outside the stamp mechanic, e.g. as compensation or goodwill.").classes(

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from fastapi.responses import RedirectResponse
 from nicegui import Client, app, background_tasks, context, ui
 
-from hub.domain import clock
+from hub import clock
 from hub.errors import DomainError
 from hub.models import Business, OwnerAccount
 

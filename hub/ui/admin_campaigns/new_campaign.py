@@ -8,7 +8,8 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from hub.domain import campaigns, clock
+from hub import clock
+from hub.domain import campaigns
 from hub.errors import DomainError
 from hub.models import Business, CardTemplate, Location, PrizePool
 from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login

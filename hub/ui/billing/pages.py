@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from nicegui import ui
 
-from hub.domain import billing
-from hub.domain.clock import utcnow
-from hub.domain.plans import OPERATION_KINDS, PLANS, billable_locations, month_start, plan_of, price_cents, usage
+from hub.domain import billing, plans
+from hub.domain.plans import PLANS, billable_locations, plan_of, price_cents, usage
 from hub.errors import DomainError
-from hub.models import Business, CardEvent, Invoice, StaffSeat
+from hub.models import Business, Invoice, StaffSeat
 from hub.payments.provider import configured_provider
 from hub.runtime import runtime
 from hub.ui.admin.frame import Debounced, frame, owner_session, show_error, to_login, when
@@ -18,16 +15,8 @@ from hub.ui.live import subscribe
 
 
 async def daily_operations(business_id: int) -> tuple[list[str], list[int]]:
-    now = utcnow()
-    start = month_start(now)
-    stamps = await CardEvent.filter(
-        business_id=business_id, kind__in=OPERATION_KINDS, created_at__gte=start
-    ).values_list("created_at", flat=True)
-    days = [(start + timedelta(days=i)).date() for i in range((now - start).days + 1)]
-    counts = {day: 0 for day in days}
-    for created in stamps:
-        counts[created.date()] = counts.get(created.date(), 0) + 1
-    return [d.strftime("%d") for d in days], [counts[d] for d in days]
+    days = await plans.daily_operations(business_id)
+    return [day.strftime("%d") for day, _ in days], [count for _, count in days]
 
 
 def euros(cents: int) -> str:

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from hub import clock
 from hub.domain import joining
 from hub.errors import DomainError, InvalidInput, NotFound, RateLimited
 from hub.i18n import N_
@@ -127,7 +128,7 @@ async def join_page(
             )
             birthday = (
                 ui.input(_("Birthday (optional)"))
-                .props(f"outlined type=date stack-label max={date.today().isoformat()}")
+                .props(f"outlined type=date stack-label max={clock.utcnow().date().isoformat()}")
                 .classes("w-full")
                 .mark("birthday")
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from hub.domain.clock import utcnow
+from hub.clock import utcnow
 from hub.models import Business, Card, CardEvent, CardTemplate, Customer, LotteryDraw, Voucher, VoucherState
 
 HISTORY_ROWS = 8
@@ -86,9 +86,9 @@ async def _unwatched_draws(card_id: int) -> tuple[set[int], set[int]]:
     return {row.voucher_id for row in rows if row.voucher_id}, {row.id for row in rows}
 
 
-async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True, now: datetime | None = None) -> CardView:
+async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> CardView:
     """The card as it is now."""
-    now = now or utcnow()
+    now = utcnow()
     template, business, holder = await _frame(card)
     hidden, draws = await _unwatched_draws(card.id) if hide_unrevealed_prizes else (set(), set())
     vouchers = []

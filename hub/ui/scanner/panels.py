@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from nicegui import ui
 
+from hub import clock
 from hub.domain.customer_search import CardHit
 from hub.ui.live import subscribe
 from hub.ui.scanner.desk import Desk
@@ -102,7 +103,7 @@ class LiveFeed:
     def receive(self, event: dict[str, Any]) -> None:
         if event.get("type") != "card.stamped" or event.get("seat_id") == self.seat_id:
             return
-        self.items.appendleft({**event, "at": datetime.now(UTC)})
+        self.items.appendleft({**event, "at": clock.utcnow()})
         self.render.refresh()
 
     @ui.refreshable_method
