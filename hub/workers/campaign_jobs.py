@@ -207,13 +207,13 @@ def tick() -> dict[str, Any]:
     q = queue()
     now = utcnow()
     _schedule_tick(q, now)
-    fired = run(automations.run_due, now)
+    fired = run(automations.run_due)
     for campaign_id in fired:
         enqueue_resume(campaign_id)
-    due = run(campaigns.due_scheduled, now)
+    due = run(campaigns.due_scheduled)
     for campaign_id in due:
         q.enqueue(fan_out, campaign_id, job_timeout=JOB_TIMEOUT, description=f"campaign {campaign_id} fan-out")
-    stalled = run(campaigns.stalled, now)
+    stalled = run(campaigns.stalled)
     for campaign_id in stalled:
         enqueue_resume(campaign_id)
     return {"automations": fired, "scheduled": due, "stalled": stalled}
