@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint deps dev-deps browser
+.PHONY: run test lint deps dev-deps browser faketime
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,11 +25,18 @@ dev-deps: $(VENV)/.dev-deps
 run: $(VENV)/.deps
 	$(BIN)/stamphub run
 
-# Chromium drives the browser end-to-end tests; installed from Debian when missing.
+# A Debian package installed when its command is missing (as root, or via sudo).
+apt = command -v $(1) >/dev/null 2>&1 || { \
+  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(1) >/dev/null; \
+  else sudo apt-get update -qq && sudo apt-get install -y -qq $(1) >/dev/null; fi; }
+
+# Chromium drives the browser end-to-end tests.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; }
+	@$(call apt,chromium)
+
+# libfaketime moves the clock for the time-proof run: faketime '+540 days' make test
+faketime:
+	@$(call apt,faketime)
 
 test: $(VENV)/.dev-deps browser
 	$(BIN)/ruff check hub tests
