@@ -74,16 +74,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from rq import SimpleWorker
-
     from hub.realtime.redis import sync_redis
     from hub.workers.queue import default_queue
+    from hub.workers.worker import Worker
 
     embedded = _embedded_redis_if_needed()
     try:
         url = os.environ["REDIS_URL"]
         queue = default_queue(url)
-        worker = SimpleWorker([queue], connection=sync_redis(url))
+        worker = Worker([queue], connection=sync_redis(url), commands=not args.burst)
         if not args.burst:
             from hub.workers.campaign_jobs import ensure_schedule
 

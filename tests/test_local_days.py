@@ -18,8 +18,8 @@ def local(tz: ZoneInfo, *parts: int) -> datetime:
     return datetime(*parts, tzinfo=tz)
 
 
-async def shop_in(tz: ZoneInfo, **template):
-    shop = await make_shop(**template)
+async def shop_in(tz: ZoneInfo, plan: str = "monthly", **template):
+    shop = await make_shop(plan=plan, **template)
     await Business.filter(id=shop.business_id).update(timezone=tz.key)
     return shop
 
@@ -64,8 +64,7 @@ async def test_the_daily_cap_holds_for_the_long_day_when_los_angeles_falls_back(
 
 async def test_the_free_plan_meter_counts_the_local_month_through_29_february(clock_at):
     clock = clock_at(local(LOS_ANGELES, 2028, 2, 29, 15, 0))
-    shop = await shop_in(LOS_ANGELES)
-    await Business.filter(id=shop.business_id).update(plan="free")
+    shop = await shop_in(LOS_ANGELES, plan="free")
     card = await new_card(shop)
     for _ in range(98):  # the two issued cards make 100 operations
         assert (await add_stamp(shop.business_id, card.id)).outcome in ("stamped", "reward")

@@ -22,11 +22,11 @@ async def settle_earlier_work() -> None:
 # A burst with RQ's scheduler: due scheduled jobs (retries waiting out their backoff) are queued first.
 WITH_SCHEDULER = """
 import os
-from rq import SimpleWorker
 from hub.realtime.redis import sync_redis
 from hub.workers.queue import default_queue
+from hub.workers.worker import Worker
 url = os.environ["REDIS_URL"]
-SimpleWorker([default_queue(url)], connection=sync_redis(url)).work(burst=True, with_scheduler=True)
+Worker([default_queue(url)], connection=sync_redis(url), commands=False).work(burst=True, with_scheduler=True)
 """
 
 

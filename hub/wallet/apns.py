@@ -121,6 +121,7 @@ def _retry_after(value: str | None) -> float | None:
     if value.strip().isdigit():
         return float(value)
     try:
+        # An HTTP date from Apple's servers: compared with the machine's real time, not ours.
         return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
     except (TypeError, ValueError):
         return None

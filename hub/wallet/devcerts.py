@@ -52,6 +52,7 @@ def _name(common_name: str, *extra: x509.NameAttribute) -> x509.Name:
 
 
 def _cert(subject, issuer, public_key, signer, *, ca: bool, days: int) -> x509.Certificate:
+    # TLS libraries check validity against the machine's real time, so the product clock is not used.
     now = dt.datetime.now(dt.UTC)
     builder = (
         x509.CertificateBuilder()

@@ -28,7 +28,7 @@ from hub.domain import automations, campaigns
 from hub.models import Campaign
 from hub.realtime.reactions import reaction
 from hub.workers.loop import run
-from hub.workers.queue import default_queue
+from hub.workers.queue import default_queue, enqueue_at
 
 JOB_TIMEOUT = 3600
 TICK_SECONDS = 60
@@ -65,7 +65,8 @@ def enqueue_campaign(campaign: Campaign, redis_url: str | None = None) -> None:
     """Queue the fan-out of a campaign: now, or at its scheduled time (the tick is the safety net)."""
     q = queue(redis_url)
     if campaign.status == "scheduled" and campaign.scheduled_at is not None:
-        q.enqueue_at(
+        enqueue_at(
+            q,
             campaign.scheduled_at,
             fan_out,
             campaign.id,
@@ -91,7 +92,7 @@ def enqueue_resume(campaign_id: int, *, at: datetime | None = None, redis_url: s
     if not q.connection.set(_resume_marker(campaign_id), "1", nx=True, ex=ttl):
         return False
     if at is not None and at > utcnow():
-        q.enqueue_at(at, resume, campaign_id, job_timeout=JOB_TIMEOUT, description=f"campaign {campaign_id} resume")
+        enqueue_at(q, at, resume, campaign_id, job_timeout=JOB_TIMEOUT, description=f"campaign {campaign_id} resume")
     else:
         q.enqueue(resume, campaign_id, job_timeout=JOB_TIMEOUT, description=f"campaign {campaign_id} resume")
     return True
@@ -109,7 +110,8 @@ def _schedule_tick(q: Queue, after: datetime) -> None:
     step = _tick_seconds()
     slot = datetime.fromtimestamp((int(after.timestamp()) // step + 1) * step, UTC)
     try:
-        q.enqueue_at(
+        enqueue_at(
+            q,
             slot,
             tick,
             job_id=f"{_prefix()}-campaign-tick-{int(slot.timestamp())}",
