@@ -4,6 +4,8 @@ at local midnight, on New Year's Eve, on 29 February and across daylight saving 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from hub.domain import analytics, automations, plans
 from hub.domain.cards import issue_card
 from hub.domain.stamps import add_stamp
@@ -29,37 +31,33 @@ async def outcome(shop) -> str:
     return result.reason or result.outcome
 
 
-async def test_the_daily_cap_starts_again_at_local_midnight_on_new_years_eve(clock_at):
+DAILY_CAP_DAYS = {
     # 23:30 on 31 December in Los Angeles is already 1 January in UTC, and so is 00:10 after.
-    clock = clock_at(local(LOS_ANGELES, 2026, 12, 31, 23, 30))
-    shop = await shop_in(LOS_ANGELES, daily_cap=1)
-    assert await outcome(shop) == "stamped"
-    clock.set(local(LOS_ANGELES, 2026, 12, 31, 23, 50))
-    assert await outcome(shop) == "daily_cap"
-    clock.set(local(LOS_ANGELES, 2027, 1, 1, 0, 10))
-    assert await outcome(shop) == "stamped"
-
-
-async def test_the_daily_cap_follows_the_short_day_when_berlin_springs_forward(clock_at):
+    "new_years_eve": (
+        LOS_ANGELES,
+        [((2026, 12, 31, 23, 30), "stamped"), ((2026, 12, 31, 23, 50), "daily_cap"), ((2027, 1, 1, 0, 10), "stamped")],
+    ),
     # 28 March 2027 has 23 hours in Berlin; 00:30 there is still the 27th in UTC.
-    clock = clock_at(local(BERLIN, 2027, 3, 27, 23, 30))
-    shop = await shop_in(BERLIN, daily_cap=1)
-    assert await outcome(shop) == "stamped"
-    clock.set(local(BERLIN, 2027, 3, 28, 0, 30))
-    assert await outcome(shop) == "stamped"
-    clock.set(local(BERLIN, 2027, 3, 28, 23, 30))
-    assert await outcome(shop) == "daily_cap"
-
-
-async def test_the_daily_cap_holds_for_the_long_day_when_los_angeles_falls_back(clock_at):
+    "berlin_springs_forward": (
+        BERLIN,
+        [((2027, 3, 27, 23, 30), "stamped"), ((2027, 3, 28, 0, 30), "stamped"), ((2027, 3, 28, 23, 30), "daily_cap")],
+    ),
     # 7 November 2027 has 25 hours in Los Angeles: 00:30 and 23:30 fall on two UTC days.
-    clock = clock_at(local(LOS_ANGELES, 2027, 11, 7, 0, 30))
-    shop = await shop_in(LOS_ANGELES, daily_cap=1)
-    assert await outcome(shop) == "stamped"
-    clock.set(local(LOS_ANGELES, 2027, 11, 7, 23, 30))
-    assert await outcome(shop) == "daily_cap"
-    clock.set(local(LOS_ANGELES, 2027, 11, 8, 0, 1))
-    assert await outcome(shop) == "stamped"
+    "los_angeles_falls_back": (
+        LOS_ANGELES,
+        [((2027, 11, 7, 0, 30), "stamped"), ((2027, 11, 7, 23, 30), "daily_cap"), ((2027, 11, 8, 0, 1), "stamped")],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", DAILY_CAP_DAYS)
+async def test_the_daily_cap_starts_again_at_local_midnight(case, clock_at):
+    tz, visits = DAILY_CAP_DAYS[case]
+    clock = clock_at(local(tz, *visits[0][0]))
+    shop = await shop_in(tz, daily_cap=1)
+    for moment, expected in visits:
+        clock.set(local(tz, *moment))
+        assert await outcome(shop) == expected, moment
 
 
 async def test_the_free_plan_meter_counts_the_local_month_through_29_february(clock_at):
