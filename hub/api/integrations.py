@@ -1,4 +1,4 @@
-"""Integration API: redeem codes (with brute-force lockout), webhook endpoints and deliveries,
+"""Integration API: redeem codes (behind the redeem-code limiter), webhook endpoints and deliveries,
 delivery insert batches (with their printable PDF) and receipt QR keys.
 
 Every POST here takes an `Idempotency-Key` header: the first answer is stored and a retry
@@ -19,14 +19,13 @@ from fastapi import APIRouter, Depends, Header, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from redis.exceptions import RedisError
 from tortoise.exceptions import IntegrityError
 
 from hub.api.auth import api_key, require
 from hub.clock import utcnow
 from hub.domain import inserts, receipts, webhooks
 from hub.domain.vouchers import find_by_redeem_code, redeem_voucher
-from hub.errors import IdempotencyReplay, InvalidInput, NotFound, RateLimited
+from hub.errors import IdempotencyReplay, InvalidInput
 from hub.models import ApiIdempotency, ApiKey, ReceiptKey, Voucher, WebhookEndpoint
 from hub.runtime import runtime
 from hub.webhooks.reactions import enqueue_deliveries
@@ -85,63 +84,13 @@ async def idempotent(
     return JSONResponse(payload, status_code=status)
 
 
-# --- Redeem codes, with a lockout against guessing ----------------------------------------
-
-LOCKOUT_FAILURES = 10  # unknown codes allowed per window, per API key and per client IP
-LOCKOUT_SECONDS = 900
-
-
-def _subjects(key: ApiKey, request: Request) -> list[str]:
-    client = request.client.host if request.client else "unknown"
-    return [f"redeem:key:{key.id}", f"redeem:ip:{client}"]
-
-
-async def check_redeem_lockout(key: ApiKey, request: Request) -> None:
-    """Refuse (429) while the key or the IP is locked out, even for a right code."""
-    rt = runtime()
-    for subject in _subjects(key, request):
-        try:
-            ttl = await rt.redis.ttl(f"{rt.settings.redis_prefix}:lock:{subject}")
-        except (RedisError, OSError):  # fail open, like every rate limit: an outage must not stop a till
-            return
-        if ttl and ttl > 0:
-            raise RateLimited("Too many wrong redeem codes from this key or address. Try again later.", retry_after=ttl)
-
-
-async def record_redeem_failure(key: ApiKey, request: Request) -> None:
-    """Count a wrong code; the one that reaches the limit starts the lockout.
-
-    The window starts at the first failure rather than on a clock boundary (as in
-    `hub.ratelimit`), so failures can never be split across two windows to get twice
-    the guesses.
-    """
-    rt = runtime()
-    prefix = rt.settings.redis_prefix
-    for subject in _subjects(key, request):
-        counter = f"{prefix}:fails:{subject}"
-        try:
-            async with rt.redis.pipeline(transaction=True) as pipe:
-                # SET NX starts the window once; INCR keeps its expiry (works on any Redis version).
-                pipe.set(counter, 0, ex=LOCKOUT_SECONDS, nx=True)
-                pipe.incr(counter)
-                _, failures = await pipe.execute()
-            if failures >= LOCKOUT_FAILURES:
-                await rt.redis.set(f"{prefix}:lock:{subject}", "1", ex=LOCKOUT_SECONDS, nx=True)
-                await rt.redis.delete(counter)
-        except (RedisError, OSError) as exc:
-            log.warning("redeem lockout unavailable (%s); allowing", exc)
+# --- Redeem codes ----------------------------------------------------------------------------
 
 
 async def voucher_by_redeem_code(key: ApiKey, request: Request, raw: str) -> Voucher:
-    """`find_by_redeem_code` behind the lockout: every route that takes a redeem code uses this."""
-    await check_redeem_lockout(key, request)
-    try:
-        return await find_by_redeem_code(key.business_id, raw)
-    except NotFound:
-        # A typo (bad check character) never reaches here: it says nothing about which codes
-        # exist, so only well-formed unknown codes count towards the lockout.
-        await record_redeem_failure(key, request)
-        raise
+    rt = runtime()
+    client = request.client.host if request.client else "unknown"
+    return await find_by_redeem_code(rt.redis, rt.settings.redis_prefix, key.business_id, raw, client=client)
 
 
 class RedeemCodeIn(BaseModel):
@@ -171,9 +120,10 @@ class RedemptionOut(BaseModel):
 async def check_redeem_code(body: RedeemCodeIn, key: Key, request: Request) -> dict:
     """Look a redeem code up without redeeming it (a POS validating a promo code field).
 
-    A typo is caught by the check character before any lookup (422 `invalid_input`); after
-    10 unknown codes in 15 minutes from one key or address, every attempt gets 429 until
-    the lockout ends (`Retry-After`). Read-only, so no idempotency key is needed.
+    A typo is caught by the check character before any lookup (422 `invalid_input`). After
+    10 unknown codes for one business from one address, each further unknown code doubles the
+    wait before the next attempt (1 s, 2 s, 4 s, … at most 15 minutes); meanwhile every
+    attempt gets 429 with `Retry-After`. Read-only, so no idempotency key is needed.
     """
     require(key, "redeem")
     voucher = await voucher_by_redeem_code(key, request, body.redeem_code)
@@ -193,7 +143,7 @@ async def check_redeem_code(body: RedeemCodeIn, key: Key, request: Request) -> d
 @router.post("/redeem-codes/redeem", response_model=RedemptionOut, tags=["redeem codes"])
 async def redeem_by_code(body: RedeemCodeIn, key: Key, request: Request, idempotency_key: IdempotencyKey) -> Any:
     """Redeem the voucher behind a redeem code, exactly once; a second use is `rejected` /
-    `already_redeemed`, naming when and where. Same lockout as `/redeem-codes/check`."""
+    `already_redeemed`, naming when and where. Same limit as `/redeem-codes/check`."""
     require(key, "redeem")
 
     async def produce() -> tuple[int, Any]:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import UTC, datetime
 
+import pytest
 from nicegui import app
 from nicegui.testing import User
 
+from hub.config import settings
 from hub.domain import staff_sessions
 from hub.domain.businesses import revoke_seat
-from hub.domain.staff_sessions import LOGIN_LIMIT
+from hub.errors import RateLimited, Unauthorized
 from hub.models import Card
 
 NO_CAMERA = {"ok": False, "error": "No camera found."}
@@ -69,14 +72,49 @@ async def attempt(user: User, pin: str) -> str:
     raise AssertionError("the sign-in attempt was not answered")
 
 
-async def test_too_many_attempts_lock_the_login_even_with_the_right_pin(user: User, live, redis, shop):
+async def test_wrong_pins_make_the_guessing_device_wait_even_with_the_right_pin(
+    user: User, live, redis, shop, clock_at
+):
+    clock_at(datetime(2030, 3, 1, 12, tzinfo=UTC), frozen=True)
     without_camera(user)
     await user.open("/scanner")
     user.find(marker="login").type(shop.seat_login)
-    for _ in range(LOGIN_LIMIT):
+    for _ in range(6):
         assert await attempt(user, "0000") == "Wrong staff login or PIN."
     assert "Too many attempts" in await attempt(user, shop.seat_password)
     await user.should_not_see(marker="logout")
+
+
+async def test_the_counter_tablet_still_signs_in_while_a_stranger_guesses_the_pin(
+    create_user, live, redis, shop, clock_at
+):
+    clock_at(datetime(2030, 3, 1, 12, tzinfo=UTC), frozen=True)
+    tablet, stranger = create_user(), create_user()
+    await sign_in(tablet, shop)
+    tablet.find(marker="logout").click()
+    await tablet.should_see(marker="sign-in", retries=50)
+    without_camera(stranger)
+    await stranger.open("/scanner")
+    stranger.find(marker="login").type(shop.seat_login)
+    for _ in range(12):
+        await attempt(stranger, "0000")
+    assert "Too many attempts" in await attempt(stranger, shop.seat_password)
+    await sign_in(tablet, shop)
+    await tablet.should_see("Main Street · Bar Counter")
+
+
+async def test_another_business_guessing_at_the_same_address_never_slows_this_one(shop, other_shop, redis, clock_at):
+    clock_at(datetime(2030, 3, 1, 12, tzinfo=UTC), frozen=True)
+    prefix = settings().redis_prefix
+    for n in range(60):  # a fresh device each time, all from the food court's one address
+        with pytest.raises((Unauthorized, RateLimited)):
+            await staff_sessions.log_in(
+                redis, prefix, other_shop.seat_login, "0000", ip="198.51.100.7", device=f"bot-{n}"
+            )
+    session = await staff_sessions.log_in(
+        redis, prefix, shop.seat_login, shop.seat_password, ip="198.51.100.7", device="new-tablet"
+    )
+    assert session["id"] == shop.seat.id
 
 
 async def test_the_session_survives_a_reload_and_logout_ends_it(user: User, live, redis, shop):
@@ -111,8 +149,10 @@ async def test_a_redis_outage_does_not_lock_staff_out(shop):
 
     down = async_redis("redis://127.0.0.1:1/0")
     try:
-        session = await staff_sessions.log_in(down, "test", shop.seat_login, shop.seat_password, ip="10.0.0.1")
-        await staff_sessions.check_pin(down, "test", shop.seat.id, shop.seat_password)
+        session = await staff_sessions.log_in(
+            down, "test", shop.seat_login, shop.seat_password, ip="10.0.0.1", device="tablet"
+        )
+        await staff_sessions.check_pin(down, "test", shop.seat.id, shop.seat_password, device="tablet")
     finally:
         await down.aclose()
     assert session == {

@@ -15,6 +15,7 @@ from hub.domain.staff_sessions import SeatContext
 from hub.domain.vouchers import find_by_redeem_code, redeem_voucher
 from hub.errors import DomainError
 from hub.models import Customer, StaffSeat
+from hub.runtime import runtime
 from hub.ui.scanner.verdicts import Verdict, failure, from_error, from_result
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,10 @@ class Desk:
         """Redeem a voucher by the short code a customer reads out or shows."""
 
         async def run() -> ScanResult:
-            voucher = await find_by_redeem_code(self.ctx.business_id, raw)
+            rt = runtime()
+            voucher = await find_by_redeem_code(
+                rt.redis, rt.settings.redis_prefix, self.ctx.business_id, raw, client=f"seat:{self.ctx.seat_id}"
+            )
             return await redeem_voucher(
                 self.ctx.business_id,
                 voucher,

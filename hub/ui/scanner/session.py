@@ -8,6 +8,7 @@ from hub.domain import staff_sessions
 from hub.domain.staff_sessions import SESSION_KEY, SeatContext
 from hub.errors import DomainError
 from hub.runtime import runtime
+from hub.ui.device import device_id
 
 
 async def current_seat() -> SeatContext | None:
@@ -19,12 +20,14 @@ async def current_seat() -> SeatContext | None:
 
 def login_form(title: str, next_path: str, *, login_hint: str = "") -> None:
     """A seat signs in here; the session is per device and survives reloads."""
-    ip = context.client.ip
+    ip, device = context.client.ip, device_id()
 
     async def submit() -> None:
         rt = runtime()
         try:
-            session = await staff_sessions.log_in(rt.redis, rt.settings.redis_prefix, login.value, pin.value, ip=ip)
+            session = await staff_sessions.log_in(
+                rt.redis, rt.settings.redis_prefix, login.value, pin.value, ip=ip, device=device
+            )
         except DomainError as error:
             message.text = error.message
             pin.value = ""
