@@ -15,13 +15,14 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from tortoise.exceptions import IntegrityError
 
 from hub.api.auth import api_key, require
+from hub.api.types import INT32_MAX, Amount, ApiModel, BigIdPath, Id, IdPath, IdQuery
 from hub.clock import utcnow
 from hub.domain import inserts, receipts, webhooks
 from hub.domain.vouchers import find_by_redeem_code, redeem_voucher
@@ -93,7 +94,7 @@ async def voucher_by_redeem_code(key: ApiKey, request: Request, raw: str) -> Vou
     return await find_by_redeem_code(rt.redis, rt.settings.redis_prefix, key.business_id, raw, client=client)
 
 
-class RedeemCodeIn(BaseModel):
+class RedeemCodeIn(ApiModel):
     redeem_code: str = Field(min_length=1, max_length=32, examples=["7KQM-4TZ9"])
 
 
@@ -157,7 +158,7 @@ async def redeem_by_code(body: RedeemCodeIn, key: Key, request: Request, idempot
 # --- Webhooks ----------------------------------------------------------------------------
 
 
-class EndpointIn(BaseModel):
+class EndpointIn(ApiModel):
     url: str = Field(max_length=500, examples=["https://pos.example.com/stamphub/webhook"])
     events: list[str] = Field(
         min_length=1,
@@ -167,7 +168,7 @@ class EndpointIn(BaseModel):
     description: str = Field(default="", max_length=200, examples=["Till sync"])
 
 
-class EndpointPatch(BaseModel):
+class EndpointPatch(ApiModel):
     url: str | None = Field(default=None, max_length=500)
     events: list[str] | None = None
     description: str | None = Field(default=None, max_length=200)
@@ -244,21 +245,21 @@ async def list_webhook_endpoints(key: Key) -> list[dict]:
 
 
 @router.patch("/webhooks/endpoints/{endpoint_id}", response_model=EndpointOut, tags=["webhooks"])
-async def update_webhook_endpoint(endpoint_id: int, body: EndpointPatch, key: Key) -> dict:
+async def update_webhook_endpoint(endpoint_id: IdPath, body: EndpointPatch, key: Key) -> dict:
     require(key, "admin")
     endpoint = await webhooks.update_endpoint(key.business_id, endpoint_id, **body.model_dump(exclude_unset=True))
     return _endpoint(endpoint)
 
 
 @router.delete("/webhooks/endpoints/{endpoint_id}", status_code=204, tags=["webhooks"])
-async def delete_webhook_endpoint(endpoint_id: int, key: Key) -> Response:
+async def delete_webhook_endpoint(endpoint_id: IdPath, key: Key) -> Response:
     require(key, "admin")
     await webhooks.delete_endpoint(key.business_id, endpoint_id)
     return Response(status_code=204)
 
 
 @router.post("/webhooks/endpoints/{endpoint_id}/roll-secret", response_model=EndpointWithSecret, tags=["webhooks"])
-async def roll_webhook_secret(endpoint_id: int, key: Key, idempotency_key: IdempotencyKey) -> Any:
+async def roll_webhook_secret(endpoint_id: IdPath, key: Key, idempotency_key: IdempotencyKey) -> Any:
     require(key, "admin")
 
     async def produce() -> tuple[int, Any]:
@@ -268,7 +269,9 @@ async def roll_webhook_secret(endpoint_id: int, key: Key, idempotency_key: Idemp
 
 
 @router.get("/webhooks/deliveries", response_model=list[DeliveryOut], tags=["webhooks"])
-async def list_webhook_deliveries(key: Key, endpoint_id: int | None = None, limit: int = 50) -> list[dict]:
+async def list_webhook_deliveries(
+    key: Key, endpoint_id: IdQuery = None, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[dict]:
     """The delivery log, newest first: status, attempts, last status code and response time."""
     require(key, "admin")
     rows = await webhooks.list_deliveries(key.business_id, endpoint_id=endpoint_id, limit=limit)
@@ -278,7 +281,7 @@ async def list_webhook_deliveries(key: Key, endpoint_id: int | None = None, limi
 @router.post(
     "/webhooks/deliveries/{delivery_id}/replay", status_code=202, response_model=DeliveryOut, tags=["webhooks"]
 )
-async def replay_webhook_delivery(delivery_id: int, key: Key, idempotency_key: IdempotencyKey) -> Any:
+async def replay_webhook_delivery(delivery_id: BigIdPath, key: Key, idempotency_key: IdempotencyKey) -> Any:
     """Send a finished delivery again: a failed one retries under its id, a succeeded one is
     sent as a new delivery with a new id."""
     require(key, "admin")
@@ -294,12 +297,12 @@ async def replay_webhook_delivery(delivery_id: int, key: Key, idempotency_key: I
 # --- Delivery inserts --------------------------------------------------------------------
 
 
-class InsertBatchIn(BaseModel):
-    template_id: int
+class InsertBatchIn(ApiModel):
+    template_id: Id
     name: str = Field(min_length=1, max_length=120, examples=["Delivery bags, December"])
     size: int = Field(ge=1, le=inserts.MAX_BATCH, examples=[200])
     kind: str = Field(default="stamp", description="stamp | lottery", examples=["stamp"])
-    pool_id: int | None = Field(default=None, description="The prize pool of a lottery batch.")
+    pool_id: Id | None = Field(default=None, description="The prize pool of a lottery batch.")
     expires_at: datetime | None = None
 
 
@@ -349,7 +352,7 @@ async def list_insert_batches(key: Key) -> list[dict]:
 
 
 @router.get("/insert-batches/{batch_id}", response_model=InsertBatchOut, tags=["delivery inserts"])
-async def read_insert_batch(batch_id: int, key: Key) -> dict:
+async def read_insert_batch(batch_id: IdPath, key: Key) -> dict:
     """Per-batch stats: printed, used, conversion."""
     require(key, "read")
     return _batch(await inserts.batch_stats(await inserts.get_batch(key.business_id, batch_id)))
@@ -358,7 +361,7 @@ async def read_insert_batch(batch_id: int, key: Key) -> dict:
 @router.get(
     "/insert-batches/{batch_id}/pdf", tags=["delivery inserts"], responses={200: {"content": {"application/pdf": {}}}}
 )
-async def download_insert_batch(batch_id: int, key: Key) -> Response:
+async def download_insert_batch(batch_id: IdPath, key: Key) -> Response:
     """The printable A4 PDF: eight cut-out cards per page in the card's colours."""
     require(key, "admin")
     batch = await inserts.get_batch(key.business_id, batch_id)
@@ -374,12 +377,14 @@ async def download_insert_batch(batch_id: int, key: Key) -> Response:
 # --- Receipt QR keys ---------------------------------------------------------------------
 
 
-class ReceiptKeyIn(BaseModel):
-    location_id: int
-    template_id: int
-    pool_id: int | None = Field(default=None, description="Fire a lottery draw from this pool instead of stamps.")
-    min_amount: int = Field(default=0, ge=0, description="In minor units (cents).", examples=[500])
-    amount_per_stamp: int | None = Field(default=None, ge=1, description="One stamp per this much (minor units).")
+class ReceiptKeyIn(ApiModel):
+    location_id: Id
+    template_id: Id
+    pool_id: Id | None = Field(default=None, description="Fire a lottery draw from this pool instead of stamps.")
+    min_amount: Amount = Field(default=0, description="In minor units (cents).", examples=[500])
+    amount_per_stamp: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="One stamp per this much (minor units)."
+    )
     max_stamps: int = Field(default=1, ge=1, le=20)
     max_age_hours: int = Field(default=48, ge=1, le=24 * 90)
 
@@ -428,7 +433,7 @@ async def list_receipt_keys(key: Key) -> list[dict]:
 
 
 @router.delete("/receipt-keys/{key_id}", status_code=204, tags=["receipt QR"])
-async def revoke_receipt_key(key_id: int, key: Key) -> Response:
+async def revoke_receipt_key(key_id: IdPath, key: Key) -> Response:
     """Revoke a leaked secret: every receipt signed with it is refused from now on."""
     require(key, "admin")
     await receipts.revoke_receipt_key(key.business_id, key_id)

@@ -8,10 +8,11 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from hub.clock import utcnow
+from hub.clock import local_today, utcnow
 from hub.domain import codes, plans
+from hub.domain.text import clean_email, clean_name
 from hub.errors import InvalidInput, NotFound
-from hub.models import Card, CardEvent, CardTemplate, Customer, Voucher, VoucherState
+from hub.models import Business, Card, CardEvent, CardTemplate, Customer, Voucher, VoucherState
 from hub.realtime import outbox
 from hub.realtime.events import CardDeleted, CardIssued, CardState, CardUpdated
 
@@ -47,15 +48,16 @@ async def issue_card(
     marketing_consent: bool = False,
     platform: str = "web",
 ) -> Card:
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("Please enter a name (up to 120 characters).", field="name")
-    email = (email or "").strip().lower() or None
-    if email and ("@" not in email or len(email) > 254):
-        raise InvalidInput("That email address does not look right.", field="email")
+    """A new customer with a card of the template; name, email and birthday are checked here for
+    every path that issues cards (join page, API, admin)."""
+    name = clean_name(name, field="name", message="Please enter a name (up to 120 characters).")
+    email = clean_email(email)
     template = await CardTemplate.get_or_none(id=template_id, business_id=business_id)
     if template is None:
         raise NotFound("No such stamp card.", field="template_id")
+    if birthday is not None:
+        business = await Business.get(id=business_id)
+        check_birthday(birthday, today=local_today(business.timezone))
     for _ in range(20):  # a random number can collide; retry with a new one
         try:
             async with in_transaction() as conn:
@@ -97,6 +99,12 @@ async def issue_card(
         outbox.committed()
         return card
     raise RuntimeError("could not allocate a card number")
+
+
+def check_birthday(birthday: date, *, today: date) -> None:
+    """A birthday in the past, at most 120 years ago (the business's today)."""
+    if birthday >= today or birthday.year < today.year - 120:
+        raise InvalidInput("That birthday does not look right.", field="birthday")
 
 
 async def get_card(business_id: int, number: int) -> Card:

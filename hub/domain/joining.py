@@ -13,9 +13,8 @@ from datetime import date
 from redis.asyncio import Redis
 
 from hub import ratelimit
-from hub.clock import local_today
 from hub.domain.cards import issue_card
-from hub.errors import InvalidInput, NotFound
+from hub.errors import NotFound
 from hub.models import Business, Card, CardTemplate
 
 JOIN_LIMIT = 12
@@ -44,13 +43,6 @@ async def returning_card(template_id: int, token: str | None) -> Card | None:
     return await Card.get_or_none(token=token, template_id=template_id, deleted_at=None)
 
 
-def check_birthday(birthday: date | None, *, today: date) -> None:
-    if birthday is None:
-        return
-    if birthday >= today or birthday.year < today.year - 120:
-        raise InvalidInput("That birthday does not look right.", field="birthday")
-
-
 async def join(
     redis: Redis,
     prefix: str,
@@ -67,7 +59,6 @@ async def join(
     target = await join_target(template_id)
     if target is None:
         raise NotFound("No such stamp card.", field="template_id")
-    check_birthday(birthday, today=local_today(target.business.timezone))
     return await issue_card(
         target.business.id,
         target.template.id,

@@ -220,7 +220,7 @@ class Designer:
 
         async def received(e: events.UploadEventArguments) -> None:
             try:
-                url = uploads.save_image(self.session.business_id, kind, await e.file.read())
+                url = await uploads.store_image(self.session.business_id, kind, await e.file.read())
             except DomainError as error:
                 show_error(error)
                 return
