@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
+from hub.domain import access
 from hub.domain.plans import check_new_seat
 from hub.domain.text import clean_email, clean_name, plain
 from hub.errors import InvalidInput, NotFound, Unauthorized
@@ -67,9 +68,13 @@ async def authenticate_seat(login: str, password: str) -> StaffSeat:
 
 
 async def revoke_seat(business_id: int, seat_id: int) -> None:
-    changed = await StaffSeat.filter(id=seat_id, business_id=business_id).update(revoked_at=utcnow())
-    if not changed:
-        raise NotFound("No such staff login.")
+    """The seat's open scanners and kiosks end at once, on every device."""
+    async with in_transaction() as conn:
+        changed = await StaffSeat.filter(id=seat_id, business_id=business_id).using_db(conn).update(revoked_at=utcnow())
+        if not changed:
+            raise NotFound("No such staff login.")
+        await access.record_ended(conn, business_id, "seat", seat_id)
+    access.committed()
 
 
 async def rename_seat(business_id: int, seat_id: int, name: str) -> None:
@@ -79,10 +84,16 @@ async def rename_seat(business_id: int, seat_id: int, name: str) -> None:
 
 
 async def reset_seat_password(business_id: int, seat_id: int, password: str) -> None:
+    """Devices signed in with the old PIN are signed out at once."""
     if len(password or "") < 4:
         raise InvalidInput("Use a PIN or password of at least 4 characters.", field="password")
-    changed = await StaffSeat.filter(id=seat_id, business_id=business_id, revoked_at=None).update(
-        password_hash=hash_password(password)
-    )
-    if not changed:
-        raise NotFound("No such staff login.")
+    async with in_transaction() as conn:
+        changed = (
+            await StaffSeat.filter(id=seat_id, business_id=business_id, revoked_at=None)
+            .using_db(conn)
+            .update(password_hash=hash_password(password))
+        )
+        if not changed:
+            raise NotFound("No such staff login.")
+        await access.record_ended(conn, business_id, "seat", seat_id)
+    access.committed()

@@ -1,8 +1,10 @@
 """Staff seat sessions: log in with a login and PIN (behind the guess limiter), check the PIN
 again, log out.
 
-A session is a small dict kept in the device's server-side storage. It is re-checked
-against the database on every page load, so revoking a seat ends its sessions.
+A session is a small dict kept in the device's server-side storage, with a stamp of the PIN it
+was opened with. It is re-checked against the database on every page load and whenever the
+seat's access ends (`access.ended`: revoked, PIN reset, logged out), so those end its open
+pages at once.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from hub.domain import guesses
+from hub.domain import access, guesses
 from hub.domain.businesses import authenticate_seat
 from hub.errors import Unauthorized
 from hub.models import Business, Location, StaffSeat
@@ -45,7 +47,13 @@ class SeatContext:
 
 
 def session_for(seat: StaffSeat) -> dict[str, Any]:
-    return {"id": seat.id, "business_id": seat.business_id, "location_id": seat.location_id, "name": seat.name}
+    return {
+        "id": seat.id,
+        "business_id": seat.business_id,
+        "location_id": seat.location_id,
+        "name": seat.name,
+        "stamp": access.stamp(seat.password_hash),
+    }
 
 
 async def log_in(redis: Redis, prefix: str, login: str, password: str, *, ip: str, device: str) -> dict[str, Any]:
@@ -90,10 +98,15 @@ async def current_seat(stored: Mapping[str, Any] | None) -> SeatContext | None:
     seat = await StaffSeat.get_or_none(id=stored["id"], revoked_at=None)
     if seat is None or seat.business_id != stored.get("business_id"):
         return None
+    if stored.get("stamp") != access.stamp(seat.password_hash):
+        return None
     location = await Location.get(id=seat.location_id)
     business = await Business.get(id=seat.business_id)
     return SeatContext(seat=seat, location=location, business=business)
 
 
-def log_out(storage: MutableMapping[str, Any]) -> None:
-    storage.pop(SESSION_KEY, None)
+async def log_out(storage: MutableMapping[str, Any]) -> None:
+    """End this device's session; the device's other open pages of the seat end too."""
+    stored = storage.pop(SESSION_KEY, None)
+    if isinstance(stored, Mapping) and isinstance(stored.get("id"), int) and isinstance(stored.get("business_id"), int):
+        await access.ended(stored["business_id"], "seat", stored["id"])

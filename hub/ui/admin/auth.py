@@ -101,8 +101,8 @@ async def signup_page(request: Request) -> RedirectResponse | None:
     return None
 
 
-def logout_page() -> RedirectResponse:
-    sign_out()
+async def logout_page() -> RedirectResponse:
+    await sign_out()
     return RedirectResponse("/admin/login", status_code=303)
 
 

@@ -73,8 +73,10 @@ class Desk:
         return await search_cards(self.ctx.business_id, query, secret=self.secret)
 
     async def _verdict(self, run: Callable[[], Awaitable[ScanResult]]) -> Verdict:
-        # A page stays open for a whole shift; a seat revoked meanwhile must stop stamping at once.
-        if not await StaffSeat.exists(id=self.ctx.seat_id, revoked_at=None):
+        # A page stays open for a whole shift; a seat revoked (or its PIN reset) meanwhile must stop
+        # stamping at once, even should the page outlive the event that ends it.
+        seat = self.ctx.seat
+        if not await StaffSeat.exists(id=seat.id, revoked_at=None, password_hash=seat.password_hash):
             return Verdict("rejected", "Signed out", "This staff login was revoked. Ask the owner.", reason="revoked")
         try:
             result = await run()
