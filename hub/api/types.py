@@ -23,6 +23,7 @@ Amount = Annotated[int, Field(ge=0, le=INT32_MAX)]
 IdPath = Annotated[int, Path(ge=1, le=INT32_MAX)]
 BigIdPath = Annotated[int, Path(ge=1, le=INT64_MAX)]
 IdQuery = Annotated[int | None, Query(ge=1, le=INT32_MAX)]
+BigIdQuery = Annotated[int | None, Query(ge=1, le=INT64_MAX)]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

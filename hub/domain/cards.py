@@ -17,6 +17,9 @@ from hub.realtime import outbox
 from hub.realtime.events import CardDeleted, CardIssued, CardState, CardUpdated
 
 PLATFORMS = ("web", "apple", "google")
+# Journal kinds of a new card: issued by the business (a card operation), or joined by the
+# customer from the poster QR (not one: a stranger's sign-up must not spend the shop's plan).
+ISSUE_KINDS = ("issued", "joined")
 
 
 def card_state(card: Card, template: CardTemplate) -> CardState:
@@ -47,9 +50,12 @@ async def issue_card(
     birthday: date | None = None,
     marketing_consent: bool = False,
     platform: str = "web",
+    joined: bool = False,
 ) -> Card:
     """A new customer with a card of the template; name, email and birthday are checked here for
-    every path that issues cards (join page, API, admin)."""
+    every path that issues cards (join page, API, admin). A card the business issues is a card
+    operation of its plan; one the customer `joined` for on the public join page is not (their
+    stamps are)."""
     name = clean_name(name, field="name", message="Please enter a name (up to 120 characters).")
     email = clean_email(email)
     template = await CardTemplate.get_or_none(id=template_id, business_id=business_id)
@@ -61,7 +67,8 @@ async def issue_card(
     for _ in range(20):  # a random number can collide; retry with a new one
         try:
             async with in_transaction() as conn:
-                await plans.count_operation(conn, business_id)
+                if not joined:
+                    await plans.count_operation(conn, business_id)
                 customer = await Customer.create(
                     business_id=business_id,
                     name=name,
@@ -84,7 +91,7 @@ async def issue_card(
                     business_id=business_id,
                     card_id=card.id,
                     customer_id=customer.id,
-                    kind="issued",
+                    kind="joined" if joined else "issued",
                     detail={"platform": platform},
                     using_db=conn,
                 )
