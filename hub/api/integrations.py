@@ -88,6 +88,13 @@ async def idempotent(
 # --- Redeem codes ----------------------------------------------------------------------------
 
 
+def journal_key(idempotency_key: str) -> str:
+    """The journal's idempotency key for a POS redemption: prefixed, and hashed when the prefix
+    would make it longer than the journal's 128 characters."""
+    key = f"pos:{idempotency_key}"
+    return key if len(key) <= 128 else "pos:sha256:" + hashlib.sha256(idempotency_key.encode()).hexdigest()
+
+
 async def voucher_by_redeem_code(key: ApiKey, request: Request, raw: str) -> Voucher:
     rt = runtime()
     client = request.client.host if request.client else "unknown"
@@ -149,7 +156,7 @@ async def redeem_by_code(body: RedeemCodeIn, key: Key, request: Request, idempot
 
     async def produce() -> tuple[int, Any]:
         voucher = await voucher_by_redeem_code(key, request, body.redeem_code)
-        result = await redeem_voucher(key.business_id, voucher, via="pos", idempotency_key=f"pos:{idempotency_key}")
+        result = await redeem_voucher(key.business_id, voucher, via="pos", idempotency_key=journal_key(idempotency_key))
         return 200, result.as_dict()
 
     return await idempotent(key, idempotency_key, "redeem-codes/redeem", body, produce)

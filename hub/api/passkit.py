@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["wallet (Apple PassKit web service)"])
 
 MAX_LOG_LINES = 50
+MAX_DEVICE_ID = 128  # Apple's device library identifiers are far shorter
 
 
 async def _card(pass_type_id: str, serial: str) -> Card | None:
@@ -84,7 +85,7 @@ async def register_device(device_id: str, pass_type_id: str, serial: str, reques
     except ValueError:
         body = None
     push_token = body.get("pushToken") if isinstance(body, dict) else None
-    if not isinstance(push_token, str) or not 0 < len(push_token) <= 256 or not 0 < len(device_id) <= 128:
+    if not isinstance(push_token, str) or not 0 < len(push_token) <= 256 or not 0 < len(device_id) <= MAX_DEVICE_ID:
         return Response(status_code=400)
     created = await passes.register_device(card.id, device_id, push_token)
     return Response(status_code=201 if created else 200)
@@ -96,7 +97,8 @@ async def unregister_device(device_id: str, pass_type_id: str, serial: str, requ
     if not _authorized(request, card):
         return _unauthorized()
     assert card is not None
-    await passes.unregister_device(card.id, device_id)
+    if len(device_id) <= MAX_DEVICE_ID:
+        await passes.unregister_device(card.id, device_id)
     return Response(status_code=200)
 
 
@@ -104,6 +106,8 @@ async def unregister_device(device_id: str, pass_type_id: str, serial: str, requ
 async def updated_serials(device_id: str, pass_type_id: str, passesUpdatedSince: str | None = None) -> Response:  # noqa: N803
     if pass_type_id != wallet_config().apple.pass_type_id:
         return Response(status_code=404)
+    if len(device_id) > MAX_DEVICE_ID:
+        return Response(status_code=204)
     await sync.refresh_device_passes(device_id)
     serials, tag = await passes.serials_since(device_id, passes.parse_tag(passesUpdatedSince))
     if not serials:

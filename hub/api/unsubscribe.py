@@ -32,10 +32,10 @@ async def unsubscribe_page(token: str) -> RedirectResponse:
 
 
 class MessengerContact(ApiModel):
-    channel: str = Field(max_length=20, description="whatsapp | telegram | viber")
-    address: str = Field(max_length=255, description="the customer's address on that messenger (phone number, chat id)")
+    channel: str = Field(max_length=16, description="whatsapp | telegram | viber")
+    address: str = Field(max_length=128, description="the customer's address on that messenger (phone number, chat id)")
     card_token: str | None = Field(
-        None, max_length=64, description="opt-in only: the card token carried by the join link"
+        None, max_length=32, description="opt-in only: the card token carried by the join link"
     )
 
 
