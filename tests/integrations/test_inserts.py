@@ -11,6 +11,7 @@ from hub.errors import ForeignCard, ForgedCode, InvalidInput
 from hub.models import Card, CardEvent, InsertCode, LotteryDraw
 from tests.factories import make_shop, new_card
 from tests.integrations.conftest import auth
+from tests.loop_watch import LoopWatch
 
 PUBLIC = "http://testserver"
 
@@ -161,28 +162,9 @@ async def test_a_batch_pdf_holds_one_page_of_pixels_at_a_time(shop, secret):
 
 
 async def test_a_big_batch_pdf_is_drawn_while_the_process_keeps_serving(shop, secret):
-    import asyncio
-    import time
-
     batch = await create_batch(shop.business_id, shop.template.id, name="Big run", size=160)
-    gaps: list[float] = []
-    running = True
-
-    async def ticker():
-        last = time.perf_counter()
-        while running:
-            await asyncio.sleep(0.01)
-            now = time.perf_counter()
-            gaps.append(now - last)
-            last = now
-
-    tick = asyncio.create_task(ticker())
-    started = time.perf_counter()
-    try:
+    async with LoopWatch() as watch:
         pdf = await inserts.batch_pdf(batch, secret, PUBLIC)
-    finally:
-        running = False
-        await tick
     assert pdf_page_count(pdf) == 20
-    assert time.perf_counter() - started > 1.0  # twenty pages take a while to draw…
-    assert max(gaps) < 0.5  # …and the event loop went on serving meanwhile
+    assert watch.took > 1.0  # twenty pages take a while to draw…
+    assert watch.longest < 0.5  # …and the event loop went on serving meanwhile

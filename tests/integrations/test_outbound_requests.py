@@ -2,16 +2,11 @@
 into a private network, and the owner never learns what answers there."""
 
 import asyncio
-import datetime as dt
 import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from hub import egress
 from hub.domain import campaigns, webhooks
@@ -21,6 +16,7 @@ from hub.payments.provider import PaymentProvider, PaymentUnavailable
 from hub.webhooks import transport
 from tests.campaigns.servers import Gateway
 from tests.servers import free_port
+from tests.wallet.services import write_tls_material
 
 
 @pytest.fixture
@@ -189,33 +185,15 @@ async def test_the_operator_can_allow_private_receivers(receiver):
 
 
 async def test_tls_is_checked_against_the_name_not_the_address(only_127_0_0_1, dns, tmp_path):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "pay.example.com")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("pay.example.com")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "key.pem").write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
+    # The certificate names pay.example.com only: verified against the address, it would fail.
+    ca, cert, key = write_tls_material(tmp_path, names=("pay.example.com",), addresses=())
     server_tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    server_tls.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server_tls.load_cert_chain(cert, key)
     server, seen = listener(tls=server_tls)
     dns["pay.example.com"] = ["127.0.0.1"]
     try:
         port = server.server_address[1]
-        trust = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
-        async with egress.client(verify=trust) as client:
+        async with egress.client(verify=ssl.create_default_context(cafile=str(ca))) as client:
             response = await client.get(f"https://pay.example.com:{port}/v1/account")
         assert response.status_code == 200
         assert seen == [("/v1/account", f"pay.example.com:{port}")]
