@@ -1,1 +1,5 @@
 """Stamphub: real-time loyalty stamp cards."""
+
+from hub import logs
+
+logs.install()

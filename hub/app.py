@@ -30,6 +30,11 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
         reconnect_timeout=10.0,
     )
     sio = create_socket_server(
-        rt.redis_url, rt.settings.socketio_channel, rt.bus, redis=rt.redis, prefix=rt.settings.redis_prefix
+        rt.redis_url,
+        rt.settings.socketio_channel,
+        rt.bus,
+        redis=rt.redis,
+        prefix=rt.settings.redis_prefix,
+        access=rt.access,
     )
     return socketio.ASGIApp(sio, other_asgi_app=fastapi_app, socketio_path=SOCKETIO_PATH)

@@ -6,9 +6,9 @@ import argparse
 import asyncio
 import gc
 import json
+import logging
 import os
 import signal
-import subprocess
 import sys
 import time
 
@@ -122,25 +122,26 @@ def cmd_cron(_: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> None:
+    from hub.supervisor import Supervisor
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     _migrate()
     demo = _seed()
     embedded = _embedded_redis_if_needed()
-    children: list[subprocess.Popen] = []
-
-    stopping: list[bool] = []
+    supervisor = Supervisor(
+        {
+            name: [sys.executable, "-m", "hub.cli", *command]
+            for name, command in (("web", ["serve", "--host", args.host]), ("worker", ["worker"]), ("cron", ["cron"]))
+        },
+        env={**os.environ},
+    )
+    stopped: list[bool] = []
 
     def stop(*_: object) -> None:
-        if stopping:
+        if stopped:
             return
-        stopping.append(True)
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stopped.append(True)
+        supervisor.stop()
         if embedded:
             embedded.stop()
         sys.exit(0)
@@ -148,12 +149,10 @@ def cmd_run(args: argparse.Namespace) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        for command in (["serve", "--host", args.host], ["worker"], ["cron"]):
-            # Own sessions: a Ctrl-C reaches only this supervisor, which stops each child once.
-            argv = [sys.executable, "-m", "hub.cli", *command]
-            children.append(subprocess.Popen(argv, env={**os.environ}, start_new_session=True))
+        supervisor.start()
         print(_banner(demo, embedded is not None), flush=True)
-        while all(child.poll() is None for child in children):
+        while True:
+            supervisor.tend()
             time.sleep(0.5)
     finally:
         stop()

@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from hub import db
 from hub.config import Settings, settings
 from hub.domain import api_keys
+from hub.realtime.access import LiveAccess
 from hub.realtime.bus import EventBus
 from hub.realtime.redis import async_redis
 from hub.realtime.relay import OutboxRelay
@@ -22,6 +23,7 @@ class Runtime:
     redis_url: str
     redis: Redis
     bus: EventBus = field(default_factory=EventBus)
+    access: LiveAccess = field(default_factory=LiveAccess)
     tasks: list[asyncio.Task] = field(default_factory=list)
 
     async def start(self, *, listen: bool = True, connect_db: bool = True) -> None:
@@ -31,6 +33,7 @@ class Runtime:
         self.tasks.append(asyncio.create_task(relay.run(), name="outbox-relay"))
         if listen:
             self.bus.subscribe("*", api_keys.forget_revoked)
+            self.bus.subscribe("*", self.access.on_event)
             self.tasks.append(
                 asyncio.create_task(self.bus.listen(self.redis, self.settings.events_channel), name="event-bus")
             )

@@ -33,8 +33,8 @@ os.environ.update(
     SECRET_KEY=f"test-secret-{RUN}",
     REDIS_PREFIX=f"test:{RUN}:{WORKER}",
     PUBLIC_URL="http://testserver",
-    # The suite's webhook receivers listen on 127.0.0.1; tests/integrations/test_webhook_targets.py
-    # switches this off to check that private addresses are refused.
+    # The suite's webhook receivers, messenger gateway and payment provider listen on 127.0.0.1;
+    # tests/integrations/test_outbound_requests.py switches this off to check the egress guard.
     STAMPHUB_WEBHOOKS_PRIVATE="1",
 )
 

@@ -6,6 +6,7 @@ import pytest
 from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
+from hub.domain.access import record_ended
 from hub.domain.api_keys import authenticate_api_key, revoke_api_key
 from hub.errors import Unauthorized
 from hub.models import ApiKey
@@ -24,7 +25,7 @@ async def test_a_key_revoked_by_another_process_stops_here_when_its_event_arrive
     # What another process's revoke_api_key commits: the row and the event, nothing in our memory.
     async with in_transaction() as conn:
         await ApiKey.filter(id=key.id).using_db(conn).update(revoked_at=utcnow())
-        await outbox.record(conn, {"type": "api_key.revoked", "business_id": shop.business_id, "key_id": key.id})
+        await record_ended(conn, shop.business_id, "api_key", key.id)
     outbox.committed()
     for _ in range(40):  # well inside the few seconds a verified key is remembered
         try:

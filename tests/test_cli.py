@@ -1,4 +1,5 @@
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -76,3 +77,92 @@ def test_run_with_no_configuration_starts_everything_on_sqlite_and_embedded_redi
     assert leftovers == [], "embedded redis-server or children left running"
     assert process.returncode == 0
     assert (tmp_path / "data" / "secret_key").exists()
+
+
+def children_of(pid: int) -> dict[str, int]:
+    """`stamphub run`'s children by role: web, worker, cron."""
+    listing = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    roles = {"serve": "web", "worker": "worker", "cron": "cron"}
+    found = {}
+    for line in listing.splitlines():
+        child, _, argv = line.strip().partition(" ")
+        for word, role in roles.items():
+            if f"hub.cli {word}" in argv:
+                found[role] = int(child)
+    return found
+
+
+def wait_until(check, timeout: float = 30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+def all_three(children: dict[str, int]) -> dict[str, int] | None:
+    return children if len(children) == 3 else None
+
+
+def healthy(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.mark.slow
+def test_run_restarts_a_crashed_child_and_ctrl_c_still_stops_everything(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in server_env().items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")}
+    env.update(STAMPHUB_DATA=str(tmp_path / "data"), PORT=str(port), PUBLIC_URL=f"http://127.0.0.1:{port}")
+    log = tmp_path / "run.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hub.cli", "run", "--host", "127.0.0.1"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until(lambda: healthy(port), 90)
+        first = wait_until(lambda: all_three(children_of(process.pid)))
+        os.kill(first["worker"], signal.SIGKILL)
+        restarted = wait_until(lambda: children_of(process.pid).get("worker") not in (None, first["worker"]))
+        assert restarted
+        assert "worker exited with code -9; restarting in 1 s" in log.read_text()
+        os.kill(first["web"], signal.SIGKILL)
+        wait_until(lambda: children_of(process.pid).get("web") not in (None, first["web"]))
+        wait_until(lambda: healthy(port), 60)
+        assert process.poll() is None, "the whole stack stopped"
+        assert "web exited with code -9" in log.read_text()
+    finally:
+        process.send_signal(signal.SIGINT)  # Ctrl-C
+        process.wait(timeout=30)
+    leftovers = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True).stdout.split()
+    assert leftovers == [], "embedded redis-server or children left running"
+    assert process.returncode == 0
+
+
+def test_a_child_that_keeps_crashing_is_restarted_with_a_doubling_back_off(caplog):
+    from hub.supervisor import MAX_DELAY, Supervisor
+
+    now = [0.0]
+    supervisor = Supervisor({"worker": [sys.executable, "-c", "raise SystemExit(3)"]}, env=server_env())
+    supervisor.clock = lambda: now[0]
+    supervisor.start()
+    delays = []
+    with caplog.at_level("WARNING", logger="stamphub.run"):
+        for _ in range(7):
+            supervisor.children[0].process.wait(timeout=10)
+            supervisor.tend()  # notes the exit
+            delays.append(supervisor.children[0].restart_at - now[0])
+            now[0] = supervisor.children[0].restart_at
+            supervisor.tend()  # restarts
+    supervisor.stop()
+    assert delays == [1, 2, 4, 8, 16, MAX_DELAY, MAX_DELAY]
+    assert "worker exited with code 3; restarting in 1 s" in caplog.text
+    assert supervisor.children[0].restarts == 7

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from hub.clock import utcnow
+from hub.config import settings
 from hub.domain import codes
 from hub.domain.scans import scan
 from hub.domain.stamps import adjust_stamps
@@ -83,13 +84,16 @@ async def test_another_business_cannot_redeem_the_voucher(shop, other_shop, secr
     assert (await Voucher.get(id=voucher.id)).state == VoucherState.ACTIVE
 
 
-async def test_a_redeem_code_with_a_typo_is_caught_before_lookup(shop):
+async def test_a_redeem_code_with_a_typo_is_caught_before_lookup(shop, redis):
     voucher = await _voucher(shop)
     code = voucher.redeem_code
     typo = code[:3] + ("X" if code[3] != "X" else "Y") + code[4:]
+    prefix = settings().redis_prefix
     with pytest.raises(InvalidInput):
-        await find_by_redeem_code(shop.business_id, typo)
-    found = await find_by_redeem_code(shop.business_id, codes.format_redeem_code(code).lower())
+        await find_by_redeem_code(redis, prefix, shop.business_id, typo, client="till")
+    found = await find_by_redeem_code(
+        redis, prefix, shop.business_id, codes.format_redeem_code(code).lower(), client="till"
+    )
     assert found.id == voucher.id
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from hub.api import include_routes, problems
+from hub.api.edge import RequestEdge
 
 
 def create_api_app() -> FastAPI:
@@ -22,4 +23,5 @@ def create_api_app() -> FastAPI:
     )
     problems.install(app)
     include_routes(app)
+    app.add_middleware(RequestEdge)
     return app

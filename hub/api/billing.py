@@ -3,7 +3,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from hub.domain.billing import handle_payment_event
-from hub.payments.provider import PaymentUnavailable, configured_provider
+from hub.errors import NotFound
+from hub.payments.provider import configured_provider
 
 router = APIRouter(tags=["billing"])
 
@@ -12,7 +13,7 @@ router = APIRouter(tags=["billing"])
 async def payment_webhook(request: Request) -> dict:
     """The payment provider's signed webhook (checkout completed, invoice paid / failed)."""
     provider = configured_provider()
-    if provider is None:
-        raise PaymentUnavailable()
+    if provider is None:  # nothing to receive: no provider sends here
+        raise NotFound("Online payment is not set up on this server.")
     event = provider.verify_webhook(await request.body(), request.headers.get("stamphub-payment-signature", ""))
     return {"result": await handle_payment_event(event)}

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
 from hub.api.auth import api_key, require
+from hub.api.types import ApiModel, Id, IdPath
 from hub.domain.cards import card_summary, get_card, issue_card
 from hub.models import ApiKey
 from hub.runtime import runtime
@@ -14,8 +15,8 @@ from hub.runtime import runtime
 router = APIRouter(tags=["cards"])
 
 
-class NewCard(BaseModel):
-    template_id: int
+class NewCard(ApiModel):
+    template_id: Id
     name: str = Field(min_length=1, max_length=120)
     email: str | None = Field(default=None, max_length=254)
     birthday: date | None = None
@@ -50,7 +51,7 @@ async def create_card(body: NewCard, key: Annotated[ApiKey, Depends(api_key)]) -
 
 
 @router.get("/cards/{number}", response_model=CardOut)
-async def read_card(number: int, key: Annotated[ApiKey, Depends(api_key)]) -> dict:
+async def read_card(number: IdPath, key: Annotated[ApiKey, Depends(api_key)]) -> dict:
     """Read a card of this business by its number."""
     require(key, "read")
     card = await get_card(key.business_id, number)

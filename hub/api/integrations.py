@@ -1,4 +1,4 @@
-"""Integration API: redeem codes (with brute-force lockout), webhook endpoints and deliveries,
+"""Integration API: redeem codes (behind the redeem-code limiter), webhook endpoints and deliveries,
 delivery insert batches (with their printable PDF) and receipt QR keys.
 
 Every POST here takes an `Idempotency-Key` header: the first answer is stored and a retry
@@ -15,18 +15,18 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from redis.exceptions import RedisError
 from tortoise.exceptions import IntegrityError
 
 from hub.api.auth import api_key, require
+from hub.api.types import INT32_MAX, Amount, ApiModel, BigIdPath, Id, IdPath, IdQuery
 from hub.clock import utcnow
 from hub.domain import inserts, receipts, webhooks
 from hub.domain.vouchers import find_by_redeem_code, redeem_voucher
-from hub.errors import IdempotencyReplay, InvalidInput, NotFound, RateLimited
+from hub.errors import IdempotencyReplay, InvalidInput
 from hub.models import ApiIdempotency, ApiKey, ReceiptKey, Voucher, WebhookEndpoint
 from hub.runtime import runtime
 from hub.webhooks.reactions import enqueue_deliveries
@@ -85,66 +85,23 @@ async def idempotent(
     return JSONResponse(payload, status_code=status)
 
 
-# --- Redeem codes, with a lockout against guessing ----------------------------------------
-
-LOCKOUT_FAILURES = 10  # unknown codes allowed per window, per API key and per client IP
-LOCKOUT_SECONDS = 900
+# --- Redeem codes ----------------------------------------------------------------------------
 
 
-def _subjects(key: ApiKey, request: Request) -> list[str]:
-    client = request.client.host if request.client else "unknown"
-    return [f"redeem:key:{key.id}", f"redeem:ip:{client}"]
-
-
-async def check_redeem_lockout(key: ApiKey, request: Request) -> None:
-    """Refuse (429) while the key or the IP is locked out, even for a right code."""
-    rt = runtime()
-    for subject in _subjects(key, request):
-        try:
-            ttl = await rt.redis.ttl(f"{rt.settings.redis_prefix}:lock:{subject}")
-        except (RedisError, OSError):  # fail open, like every rate limit: an outage must not stop a till
-            return
-        if ttl and ttl > 0:
-            raise RateLimited("Too many wrong redeem codes from this key or address. Try again later.", retry_after=ttl)
-
-
-async def record_redeem_failure(key: ApiKey, request: Request) -> None:
-    """Count a wrong code; the one that reaches the limit starts the lockout.
-
-    The window starts at the first failure rather than on a clock boundary (as in
-    `hub.ratelimit`), so failures can never be split across two windows to get twice
-    the guesses.
-    """
-    rt = runtime()
-    prefix = rt.settings.redis_prefix
-    for subject in _subjects(key, request):
-        counter = f"{prefix}:fails:{subject}"
-        try:
-            async with rt.redis.pipeline(transaction=True) as pipe:
-                # SET NX starts the window once; INCR keeps its expiry (works on any Redis version).
-                pipe.set(counter, 0, ex=LOCKOUT_SECONDS, nx=True)
-                pipe.incr(counter)
-                _, failures = await pipe.execute()
-            if failures >= LOCKOUT_FAILURES:
-                await rt.redis.set(f"{prefix}:lock:{subject}", "1", ex=LOCKOUT_SECONDS, nx=True)
-                await rt.redis.delete(counter)
-        except (RedisError, OSError) as exc:
-            log.warning("redeem lockout unavailable (%s); allowing", exc)
+def journal_key(idempotency_key: str) -> str:
+    """The journal's idempotency key for a POS redemption: prefixed, and hashed when the prefix
+    would make it longer than the journal's 128 characters."""
+    key = f"pos:{idempotency_key}"
+    return key if len(key) <= 128 else "pos:sha256:" + hashlib.sha256(idempotency_key.encode()).hexdigest()
 
 
 async def voucher_by_redeem_code(key: ApiKey, request: Request, raw: str) -> Voucher:
-    """`find_by_redeem_code` behind the lockout: every route that takes a redeem code uses this."""
-    await check_redeem_lockout(key, request)
-    try:
-        return await find_by_redeem_code(key.business_id, raw)
-    except NotFound:
-        # A typo (bad check character) never reaches here: it says nothing about which codes
-        # exist, so only well-formed unknown codes count towards the lockout.
-        await record_redeem_failure(key, request)
-        raise
+    rt = runtime()
+    client = request.client.host if request.client else "unknown"
+    return await find_by_redeem_code(rt.redis, rt.settings.redis_prefix, key.business_id, raw, client=client)
 
 
-class RedeemCodeIn(BaseModel):
+class RedeemCodeIn(ApiModel):
     redeem_code: str = Field(min_length=1, max_length=32, examples=["7KQM-4TZ9"])
 
 
@@ -171,9 +128,10 @@ class RedemptionOut(BaseModel):
 async def check_redeem_code(body: RedeemCodeIn, key: Key, request: Request) -> dict:
     """Look a redeem code up without redeeming it (a POS validating a promo code field).
 
-    A typo is caught by the check character before any lookup (422 `invalid_input`); after
-    10 unknown codes in 15 minutes from one key or address, every attempt gets 429 until
-    the lockout ends (`Retry-After`). Read-only, so no idempotency key is needed.
+    A typo is caught by the check character before any lookup (422 `invalid_input`). After
+    10 unknown codes for one business from one address, each further unknown code doubles the
+    wait before the next attempt (1 s, 2 s, 4 s, … at most 15 minutes); meanwhile every
+    attempt gets 429 with `Retry-After`. Read-only, so no idempotency key is needed.
     """
     require(key, "redeem")
     voucher = await voucher_by_redeem_code(key, request, body.redeem_code)
@@ -193,12 +151,12 @@ async def check_redeem_code(body: RedeemCodeIn, key: Key, request: Request) -> d
 @router.post("/redeem-codes/redeem", response_model=RedemptionOut, tags=["redeem codes"])
 async def redeem_by_code(body: RedeemCodeIn, key: Key, request: Request, idempotency_key: IdempotencyKey) -> Any:
     """Redeem the voucher behind a redeem code, exactly once; a second use is `rejected` /
-    `already_redeemed`, naming when and where. Same lockout as `/redeem-codes/check`."""
+    `already_redeemed`, naming when and where. Same limit as `/redeem-codes/check`."""
     require(key, "redeem")
 
     async def produce() -> tuple[int, Any]:
         voucher = await voucher_by_redeem_code(key, request, body.redeem_code)
-        result = await redeem_voucher(key.business_id, voucher, via="pos", idempotency_key=f"pos:{idempotency_key}")
+        result = await redeem_voucher(key.business_id, voucher, via="pos", idempotency_key=journal_key(idempotency_key))
         return 200, result.as_dict()
 
     return await idempotent(key, idempotency_key, "redeem-codes/redeem", body, produce)
@@ -207,7 +165,7 @@ async def redeem_by_code(body: RedeemCodeIn, key: Key, request: Request, idempot
 # --- Webhooks ----------------------------------------------------------------------------
 
 
-class EndpointIn(BaseModel):
+class EndpointIn(ApiModel):
     url: str = Field(max_length=500, examples=["https://pos.example.com/stamphub/webhook"])
     events: list[str] = Field(
         min_length=1,
@@ -217,7 +175,7 @@ class EndpointIn(BaseModel):
     description: str = Field(default="", max_length=200, examples=["Till sync"])
 
 
-class EndpointPatch(BaseModel):
+class EndpointPatch(ApiModel):
     url: str | None = Field(default=None, max_length=500)
     events: list[str] | None = None
     description: str | None = Field(default=None, max_length=200)
@@ -294,21 +252,21 @@ async def list_webhook_endpoints(key: Key) -> list[dict]:
 
 
 @router.patch("/webhooks/endpoints/{endpoint_id}", response_model=EndpointOut, tags=["webhooks"])
-async def update_webhook_endpoint(endpoint_id: int, body: EndpointPatch, key: Key) -> dict:
+async def update_webhook_endpoint(endpoint_id: IdPath, body: EndpointPatch, key: Key) -> dict:
     require(key, "admin")
     endpoint = await webhooks.update_endpoint(key.business_id, endpoint_id, **body.model_dump(exclude_unset=True))
     return _endpoint(endpoint)
 
 
 @router.delete("/webhooks/endpoints/{endpoint_id}", status_code=204, tags=["webhooks"])
-async def delete_webhook_endpoint(endpoint_id: int, key: Key) -> Response:
+async def delete_webhook_endpoint(endpoint_id: IdPath, key: Key) -> Response:
     require(key, "admin")
     await webhooks.delete_endpoint(key.business_id, endpoint_id)
     return Response(status_code=204)
 
 
 @router.post("/webhooks/endpoints/{endpoint_id}/roll-secret", response_model=EndpointWithSecret, tags=["webhooks"])
-async def roll_webhook_secret(endpoint_id: int, key: Key, idempotency_key: IdempotencyKey) -> Any:
+async def roll_webhook_secret(endpoint_id: IdPath, key: Key, idempotency_key: IdempotencyKey) -> Any:
     require(key, "admin")
 
     async def produce() -> tuple[int, Any]:
@@ -318,7 +276,9 @@ async def roll_webhook_secret(endpoint_id: int, key: Key, idempotency_key: Idemp
 
 
 @router.get("/webhooks/deliveries", response_model=list[DeliveryOut], tags=["webhooks"])
-async def list_webhook_deliveries(key: Key, endpoint_id: int | None = None, limit: int = 50) -> list[dict]:
+async def list_webhook_deliveries(
+    key: Key, endpoint_id: IdQuery = None, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[dict]:
     """The delivery log, newest first: status, attempts, last status code and response time."""
     require(key, "admin")
     rows = await webhooks.list_deliveries(key.business_id, endpoint_id=endpoint_id, limit=limit)
@@ -328,7 +288,7 @@ async def list_webhook_deliveries(key: Key, endpoint_id: int | None = None, limi
 @router.post(
     "/webhooks/deliveries/{delivery_id}/replay", status_code=202, response_model=DeliveryOut, tags=["webhooks"]
 )
-async def replay_webhook_delivery(delivery_id: int, key: Key, idempotency_key: IdempotencyKey) -> Any:
+async def replay_webhook_delivery(delivery_id: BigIdPath, key: Key, idempotency_key: IdempotencyKey) -> Any:
     """Send a finished delivery again: a failed one retries under its id, a succeeded one is
     sent as a new delivery with a new id."""
     require(key, "admin")
@@ -344,12 +304,12 @@ async def replay_webhook_delivery(delivery_id: int, key: Key, idempotency_key: I
 # --- Delivery inserts --------------------------------------------------------------------
 
 
-class InsertBatchIn(BaseModel):
-    template_id: int
+class InsertBatchIn(ApiModel):
+    template_id: Id
     name: str = Field(min_length=1, max_length=120, examples=["Delivery bags, December"])
     size: int = Field(ge=1, le=inserts.MAX_BATCH, examples=[200])
     kind: str = Field(default="stamp", description="stamp | lottery", examples=["stamp"])
-    pool_id: int | None = Field(default=None, description="The prize pool of a lottery batch.")
+    pool_id: Id | None = Field(default=None, description="The prize pool of a lottery batch.")
     expires_at: datetime | None = None
 
 
@@ -399,7 +359,7 @@ async def list_insert_batches(key: Key) -> list[dict]:
 
 
 @router.get("/insert-batches/{batch_id}", response_model=InsertBatchOut, tags=["delivery inserts"])
-async def read_insert_batch(batch_id: int, key: Key) -> dict:
+async def read_insert_batch(batch_id: IdPath, key: Key) -> dict:
     """Per-batch stats: printed, used, conversion."""
     require(key, "read")
     return _batch(await inserts.batch_stats(await inserts.get_batch(key.business_id, batch_id)))
@@ -408,7 +368,7 @@ async def read_insert_batch(batch_id: int, key: Key) -> dict:
 @router.get(
     "/insert-batches/{batch_id}/pdf", tags=["delivery inserts"], responses={200: {"content": {"application/pdf": {}}}}
 )
-async def download_insert_batch(batch_id: int, key: Key) -> Response:
+async def download_insert_batch(batch_id: IdPath, key: Key) -> Response:
     """The printable A4 PDF: eight cut-out cards per page in the card's colours."""
     require(key, "admin")
     batch = await inserts.get_batch(key.business_id, batch_id)
@@ -424,12 +384,14 @@ async def download_insert_batch(batch_id: int, key: Key) -> Response:
 # --- Receipt QR keys ---------------------------------------------------------------------
 
 
-class ReceiptKeyIn(BaseModel):
-    location_id: int
-    template_id: int
-    pool_id: int | None = Field(default=None, description="Fire a lottery draw from this pool instead of stamps.")
-    min_amount: int = Field(default=0, ge=0, description="In minor units (cents).", examples=[500])
-    amount_per_stamp: int | None = Field(default=None, ge=1, description="One stamp per this much (minor units).")
+class ReceiptKeyIn(ApiModel):
+    location_id: Id
+    template_id: Id
+    pool_id: Id | None = Field(default=None, description="Fire a lottery draw from this pool instead of stamps.")
+    min_amount: Amount = Field(default=0, description="In minor units (cents).", examples=[500])
+    amount_per_stamp: int | None = Field(
+        default=None, ge=1, le=INT32_MAX, description="One stamp per this much (minor units)."
+    )
     max_stamps: int = Field(default=1, ge=1, le=20)
     max_age_hours: int = Field(default=48, ge=1, le=24 * 90)
 
@@ -478,7 +440,7 @@ async def list_receipt_keys(key: Key) -> list[dict]:
 
 
 @router.delete("/receipt-keys/{key_id}", status_code=204, tags=["receipt QR"])
-async def revoke_receipt_key(key_id: int, key: Key) -> Response:
+async def revoke_receipt_key(key_id: IdPath, key: Key) -> Response:
     """Revoke a leaked secret: every receipt signed with it is refused from now on."""
     require(key, "admin")
     await receipts.revoke_receipt_key(key.business_id, key_id)

@@ -15,6 +15,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from hub.api.types import db_int
 from hub.config import settings
 from hub.domain.cards import get_card_by_token
 from hub.models import Card, CardTemplate
@@ -24,15 +25,18 @@ from hub.wallet.content import PassContent, template_snapshot
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["wallet"], include_in_schema=False)
+# In the OpenAPI document for completeness (and for the API fuzzing run); Apple Wallet is the client.
+router = APIRouter(tags=["wallet (Apple PassKit web service)"])
 
 MAX_LOG_LINES = 50
+MAX_DEVICE_ID = 128  # Apple's device library identifiers are far shorter
 
 
 async def _card(pass_type_id: str, serial: str) -> Card | None:
-    if pass_type_id != wallet_config().apple.pass_type_id or not serial.isdigit() or len(serial) > 12:
+    number = db_int(serial)
+    if pass_type_id != wallet_config().apple.pass_type_id or number is None:
         return None
-    return await Card.get_or_none(number=int(serial))
+    return await Card.get_or_none(number=number)
 
 
 def _authorized(request: Request, card: Card | None) -> bool:
@@ -81,7 +85,7 @@ async def register_device(device_id: str, pass_type_id: str, serial: str, reques
     except ValueError:
         body = None
     push_token = body.get("pushToken") if isinstance(body, dict) else None
-    if not isinstance(push_token, str) or not 0 < len(push_token) <= 256 or not 0 < len(device_id) <= 128:
+    if not isinstance(push_token, str) or not 0 < len(push_token) <= 256 or not 0 < len(device_id) <= MAX_DEVICE_ID:
         return Response(status_code=400)
     created = await passes.register_device(card.id, device_id, push_token)
     return Response(status_code=201 if created else 200)
@@ -93,7 +97,8 @@ async def unregister_device(device_id: str, pass_type_id: str, serial: str, requ
     if not _authorized(request, card):
         return _unauthorized()
     assert card is not None
-    await passes.unregister_device(card.id, device_id)
+    if len(device_id) <= MAX_DEVICE_ID:
+        await passes.unregister_device(card.id, device_id)
     return Response(status_code=200)
 
 
@@ -101,6 +106,8 @@ async def unregister_device(device_id: str, pass_type_id: str, serial: str, requ
 async def updated_serials(device_id: str, pass_type_id: str, passesUpdatedSince: str | None = None) -> Response:  # noqa: N803
     if pass_type_id != wallet_config().apple.pass_type_id:
         return Response(status_code=404)
+    if len(device_id) > MAX_DEVICE_ID:
+        return Response(status_code=204)
     await sync.refresh_device_passes(device_id)
     serials, tag = await passes.serials_since(device_id, passes.parse_tag(passesUpdatedSince))
     if not serials:
@@ -138,7 +145,7 @@ async def device_log(request: Request) -> Response:
     return Response(status_code=200)
 
 
-@router.get("/wallet/apple/{token}.pkpass")
+@router.get("/wallet/apple/{token}.pkpass", include_in_schema=False)
 async def download_pass(token: str) -> Response:
     card = await get_card_by_token(token)
     if card is None:
@@ -155,17 +162,18 @@ async def download_pass(token: str) -> Response:
     )
 
 
-@router.get("/wallet/google/logo/{template_id:int}-{version:int}.png")
-async def google_program_logo(template_id: int, version: int) -> Response:
-    template = await CardTemplate.get_or_none(id=template_id)
-    if template is None:
+@router.get("/wallet/google/logo/{template_id}-{version}.png", include_in_schema=False)
+async def google_program_logo(template_id: str, version: str) -> Response:
+    template_number, version_number = db_int(template_id), db_int(version)
+    template = await CardTemplate.get_or_none(id=template_number) if template_number else None
+    if template is None or version_number is None:
         return Response(status_code=404)
-    snapshot = await template_snapshot(template, version)
+    snapshot = await template_snapshot(template, version_number)
     data = await asyncio.to_thread(images.program_logo, snapshot.get("design") or {})
     return Response(data, media_type="image/png", headers={"Cache-Control": "public, max-age=86400"})
 
 
-@router.get("/wallet/google/{token}")
+@router.get("/wallet/google/{token}", include_in_schema=False)
 async def save_to_google(token: str) -> Response:
     if wallet_config().google is None:
         return Response(status_code=404)

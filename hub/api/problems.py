@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from tortoise.exceptions import ValidationError
 
 from hub.errors import DomainError
 
@@ -20,6 +21,16 @@ def install(app: FastAPI) -> None:
         if "retry_after" in exc.detail:
             headers["Retry-After"] = str(exc.detail["retry_after"])
         return JSONResponse(exc.as_dict(), status_code=exc.status, headers=headers)
+
+    @app.exception_handler(ValidationError)
+    async def column_refused(request: Request, exc: ValidationError) -> JSONResponse:
+        # A value that does not fit its column (a string longer than it, say) got past the edge:
+        # the request was wrong, not the server. The edge should catch it first; this is the net.
+        log.warning("a value reached the database that does not fit its column: %s", exc)
+        return JSONResponse(
+            {"error": "invalid_input", "message": "A value in the request is too long or out of range."},
+            status_code=422,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 from hub import admission
 from hub.api.auth import api_key, require
 from hub.api.integrations import voucher_by_redeem_code
+from hub.api.types import ApiModel
 from hub.domain.scans import scan
 from hub.domain.vouchers import redeem_voucher
 from hub.models import ApiKey
@@ -16,12 +17,12 @@ from hub.runtime import runtime
 router = APIRouter(tags=["scans"])
 
 
-class ScanIn(BaseModel):
+class ScanIn(ApiModel):
     code: str = Field(min_length=1, max_length=200, description="A card or voucher QR payload.")
     idempotency_key: str = Field(min_length=1, max_length=128)
 
 
-class RedeemIn(BaseModel):
+class RedeemIn(ApiModel):
     redeem_code: str = Field(min_length=1, max_length=32)
     idempotency_key: str | None = Field(default=None, max_length=128)
 

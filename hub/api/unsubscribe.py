@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Header
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from hub.api.types import ApiModel
 from hub.config import settings
 from hub.domain import campaigns
 from hub.errors import Unauthorized
@@ -30,10 +31,12 @@ async def unsubscribe_page(token: str) -> RedirectResponse:
     return RedirectResponse(f"/u/{token}", status_code=303)
 
 
-class MessengerContact(BaseModel):
-    channel: str = Field(description="whatsapp | telegram | viber")
-    address: str = Field(description="the customer's address on that messenger (phone number, chat id)")
-    card_token: str | None = Field(None, description="opt-in only: the card token carried by the join link")
+class MessengerContact(ApiModel):
+    channel: str = Field(max_length=16, description="whatsapp | telegram | viber")
+    address: str = Field(max_length=128, description="the customer's address on that messenger (phone number, chat id)")
+    card_token: str | None = Field(
+        None, max_length=32, description="opt-in only: the card token carried by the join link"
+    )
 
 
 def _bearer(authorization: str | None) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from hub import egress
 from hub.channels.base import MESSENGER_HINTS, SendResult
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
@@ -48,7 +49,7 @@ class MessengerGateway:
     @property
     def client(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=TIMEOUT)
+            self._client = egress.client(timeout=TIMEOUT, follow_redirects=True)
         return self._client
 
     def _headers(self) -> dict[str, str]:
@@ -58,7 +59,7 @@ class MessengerGateway:
         try:
             response = await self.client.get(f"{self.base_url}/v1/account", headers=self._headers())
         except httpx.HTTPError as exc:
-            raise GatewayError(f"The gateway cannot be reached: {exc}") from exc
+            raise GatewayError(egress.failure(exc)) from exc
         if response.status_code in (401, 403):
             raise GatewayError("The gateway refused the token.")
         if response.status_code != 200:
@@ -76,7 +77,8 @@ class MessengerGateway:
         try:
             response = await self.client.post(f"{self.base_url}/v1/messages", json=body, headers=headers)
         except httpx.HTTPError as exc:
-            return SendResult.transient(f"gateway unreachable: {exc}")
+            detail = f"gateway unreachable: {egress.failure(exc)}"
+            return SendResult.bounced(detail) if egress.permanent(exc) else SendResult.transient(detail)
         if 200 <= response.status_code < 300:
             try:
                 ident = str(response.json().get("id", ""))

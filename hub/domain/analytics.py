@@ -20,7 +20,7 @@ from hub.clock import day_start, local_today, zone
 from hub.models import Business, CardEvent, Location, StaffSeat, Voucher
 
 STAMP_KINDS = ("stamp", "stamp_manual", "stamp_removed")
-ACTIVITY_KINDS = ("issued", "stamp", "stamp_manual", "voucher_redeemed")
+ACTIVITY_KINDS = ("issued", "joined", "stamp", "stamp_manual", "voucher_redeemed")
 REWARD_SOURCES = ("card_full", "lottery")
 METRICS = {
     "cards_issued": "Cards issued",
@@ -152,7 +152,7 @@ async def overview(business_id: int, start: date, end: date, *, tz: tzinfo | Non
         i = index.get(_as_date(row["day"]))
         if i is None:
             continue
-        if row["kind"] == "issued":
+        if row["kind"] in ("issued", "joined"):
             series["cards_issued"][i] += row["n"]
         elif row["kind"] in STAMP_KINDS:
             series["stamps"][i] += int(row["total"] or 0)

@@ -1,9 +1,10 @@
 """API keys per business. Only a SHA-256 of the key is stored.
 
 Every API request authenticates, so a verified key is remembered by this process for a
-few seconds. Revoking emits `api_key.revoked`; each process drops the key from its memory
-when that event arrives (see `forget_revoked`), and the few seconds bound how long a key
-could outlive its revocation should that event be delayed.
+few seconds. Revoking emits `access.ended`; each process drops the key from its memory and
+disconnects the sockets opened with it when that event arrives (see `forget_revoked` and
+`hub.realtime.access`), and the few seconds bound how long a key could outlive its revocation
+should that event be delayed.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
+from hub.domain.access import record_ended
 from hub.errors import NotFound, Unauthorized
 from hub.models import ApiKey
 from hub.passwords import sha256_hex
 from hub.realtime import outbox
-from hub.realtime.events import ApiKeyRevoked
 
 ALL_SCOPES = ["read", "stamp", "redeem", "admin"]
 
@@ -76,8 +77,7 @@ async def revoke_api_key(business_id: int, key_id: int) -> None:
         )
         if not changed:
             raise NotFound("No such active API key.")
-        revoked: ApiKeyRevoked = {"type": "api_key.revoked", "business_id": business_id, "key_id": key_id}
-        await outbox.record(conn, revoked)
+        await record_ended(conn, business_id, "api_key", key_id)
     outbox.committed()
     _forget(key_id)
 
@@ -90,5 +90,5 @@ def _forget(key_id: int) -> None:
 
 def forget_revoked(event: dict[str, Any]) -> None:
     """Event bus handler: a key revoked by any process stops working here too."""
-    if event.get("type") == "api_key.revoked":
-        _forget(int(event["key_id"]))
+    if event.get("type") == "access.ended" and event.get("kind") == "api_key":
+        _forget(int(event["subject_id"]))

@@ -5,24 +5,25 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
+from hub.domain import access
 from hub.domain.plans import check_new_seat
+from hub.domain.text import clean_email, clean_name, plain
 from hub.errors import InvalidInput, NotFound, Unauthorized
 from hub.models import Business, Location, OwnerAccount, StaffSeat
 from hub.passwords import hash_password, verify_password
 
 
 async def sign_up(business_name: str, email: str, password: str) -> OwnerAccount:
-    email = (email or "").strip().lower()
-    if not business_name.strip():
-        raise InvalidInput("Name your business.", field="business_name")
-    if "@" not in email:
-        raise InvalidInput("That email address does not look right.", field="email")
+    business_name = clean_name(
+        business_name, field="business_name", message="Name your business (up to 120 characters)."
+    )
+    email = clean_email(email, required=True) or ""
     if len(password or "") < 8:
         raise InvalidInput("Use at least 8 characters for the password.", field="password")
     if await OwnerAccount.exists(email=email):
         raise InvalidInput("An account with this email already exists.", field="email")
     async with in_transaction() as conn:
-        business = await Business.create(name=business_name.strip(), using_db=conn)
+        business = await Business.create(name=business_name, using_db=conn)
         return await OwnerAccount.create(
             business_id=business.id, email=email, password_hash=hash_password(password), using_db=conn
         )
@@ -36,9 +37,8 @@ async def authenticate_owner(email: str, password: str) -> OwnerAccount:
 
 
 async def add_location(business_id: int, name: str) -> Location:
-    if not (name or "").strip():
-        raise InvalidInput("Name the location.", field="name")
-    return await Location.create(business_id=business_id, name=name.strip())
+    name = clean_name(name, field="name", message="Name the location (up to 120 characters).")
+    return await Location.create(business_id=business_id, name=name)
 
 
 async def add_seat(business_id: int, location_id: int, name: str, login: str, password: str) -> StaffSeat:
@@ -46,7 +46,7 @@ async def add_seat(business_id: int, location_id: int, name: str, login: str, pa
     if location is None:
         raise NotFound("No such location.")
     login = (login or "").strip().lower()
-    if not login or await StaffSeat.exists(login=login):
+    if not login or len(login) > 64 or not plain(login) or await StaffSeat.exists(login=login):
         raise InvalidInput("Choose another login; this one is taken.", field="login")
     if len(password or "") < 4:
         raise InvalidInput("Use a PIN or password of at least 4 characters.", field="password")
@@ -54,7 +54,7 @@ async def add_seat(business_id: int, location_id: int, name: str, login: str, pa
     return await StaffSeat.create(
         business_id=business_id,
         location_id=location.id,
-        name=name.strip() or login,
+        name=clean_name(name or login, field="name", message="Name the staff login (up to 120 characters)."),
         login=login,
         password_hash=hash_password(password),
     )
@@ -68,24 +68,32 @@ async def authenticate_seat(login: str, password: str) -> StaffSeat:
 
 
 async def revoke_seat(business_id: int, seat_id: int) -> None:
-    changed = await StaffSeat.filter(id=seat_id, business_id=business_id).update(revoked_at=utcnow())
-    if not changed:
-        raise NotFound("No such staff login.")
+    """The seat's open scanners and kiosks end at once, on every device."""
+    async with in_transaction() as conn:
+        changed = await StaffSeat.filter(id=seat_id, business_id=business_id).using_db(conn).update(revoked_at=utcnow())
+        if not changed:
+            raise NotFound("No such staff login.")
+        await access.record_ended(conn, business_id, "seat", seat_id)
+    access.committed()
 
 
 async def rename_seat(business_id: int, seat_id: int, name: str) -> None:
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("Name the staff login (up to 120 characters).", field="name")
+    name = clean_name(name, field="name", message="Name the staff login (up to 120 characters).")
     if not await StaffSeat.filter(id=seat_id, business_id=business_id).update(name=name):
         raise NotFound("No such staff login.")
 
 
 async def reset_seat_password(business_id: int, seat_id: int, password: str) -> None:
+    """Devices signed in with the old PIN are signed out at once."""
     if len(password or "") < 4:
         raise InvalidInput("Use a PIN or password of at least 4 characters.", field="password")
-    changed = await StaffSeat.filter(id=seat_id, business_id=business_id, revoked_at=None).update(
-        password_hash=hash_password(password)
-    )
-    if not changed:
-        raise NotFound("No such staff login.")
+    async with in_transaction() as conn:
+        changed = (
+            await StaffSeat.filter(id=seat_id, business_id=business_id, revoked_at=None)
+            .using_db(conn)
+            .update(password_hash=hash_password(password))
+        )
+        if not changed:
+            raise NotFound("No such staff login.")
+        await access.record_ended(conn, business_id, "seat", seat_id)
+    access.committed()

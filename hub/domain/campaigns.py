@@ -37,6 +37,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
+from hub import egress
 from hub.channels import push
 from hub.channels.base import CHANNELS, MESSENGER_HINTS, SendResult
 from hub.channels.email import EmailContent, SmtpConfig, SmtpSender, build_message
@@ -1032,8 +1033,10 @@ async def connect_messenger(
 ) -> MessengerIntegration:
     """Check the gateway with the token and store it as connected (or raise with why not)."""
     base_url, token = (base_url or "").strip().rstrip("/"), (token or "").strip()
-    if not base_url.startswith(("http://", "https://")):
+    if not base_url.startswith(("http://", "https://")) or len(base_url) > 255:
         raise InvalidInput("Enter the gateway's URL (https://…).", field="base_url")
+    if refusal := egress.check_url(base_url):
+        raise InvalidInput(refusal, field="base_url")
     if not token:
         raise InvalidInput("Enter the gateway token.", field="token")
     gateway = gateway or MessengerGateway(base_url, token)

@@ -8,14 +8,18 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from hub.clock import utcnow
+from hub.clock import local_today, utcnow
 from hub.domain import codes, plans
+from hub.domain.text import clean_email, clean_name
 from hub.errors import InvalidInput, NotFound
-from hub.models import Card, CardEvent, CardTemplate, Customer, Voucher, VoucherState
+from hub.models import Business, Card, CardEvent, CardTemplate, Customer, Voucher, VoucherState
 from hub.realtime import outbox
 from hub.realtime.events import CardDeleted, CardIssued, CardState, CardUpdated
 
 PLATFORMS = ("web", "apple", "google")
+# Journal kinds of a new card: issued by the business (a card operation), or joined by the
+# customer from the poster QR (not one: a stranger's sign-up must not spend the shop's plan).
+ISSUE_KINDS = ("issued", "joined")
 
 
 def card_state(card: Card, template: CardTemplate) -> CardState:
@@ -46,20 +50,25 @@ async def issue_card(
     birthday: date | None = None,
     marketing_consent: bool = False,
     platform: str = "web",
+    joined: bool = False,
 ) -> Card:
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("Please enter a name (up to 120 characters).", field="name")
-    email = (email or "").strip().lower() or None
-    if email and ("@" not in email or len(email) > 254):
-        raise InvalidInput("That email address does not look right.", field="email")
+    """A new customer with a card of the template; name, email and birthday are checked here for
+    every path that issues cards (join page, API, admin). A card the business issues is a card
+    operation of its plan; one the customer `joined` for on the public join page is not (their
+    stamps are)."""
+    name = clean_name(name, field="name", message="Please enter a name (up to 120 characters).")
+    email = clean_email(email)
     template = await CardTemplate.get_or_none(id=template_id, business_id=business_id)
     if template is None:
         raise NotFound("No such stamp card.", field="template_id")
+    if birthday is not None:
+        business = await Business.get(id=business_id)
+        check_birthday(birthday, today=local_today(business.timezone))
     for _ in range(20):  # a random number can collide; retry with a new one
         try:
             async with in_transaction() as conn:
-                await plans.count_operation(conn, business_id)
+                if not joined:
+                    await plans.count_operation(conn, business_id)
                 customer = await Customer.create(
                     business_id=business_id,
                     name=name,
@@ -82,7 +91,7 @@ async def issue_card(
                     business_id=business_id,
                     card_id=card.id,
                     customer_id=customer.id,
-                    kind="issued",
+                    kind="joined" if joined else "issued",
                     detail={"platform": platform},
                     using_db=conn,
                 )
@@ -97,6 +106,12 @@ async def issue_card(
         outbox.committed()
         return card
     raise RuntimeError("could not allocate a card number")
+
+
+def check_birthday(birthday: date, *, today: date) -> None:
+    """A birthday in the past, at most 120 years ago (the business's today)."""
+    if birthday >= today or birthday.year < today.year - 120:
+        raise InvalidInput("That birthday does not look right.", field="birthday")
 
 
 async def get_card(business_id: int, number: int) -> Card:

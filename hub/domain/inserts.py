@@ -9,11 +9,12 @@ code row in the draw's own transaction.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
-import io
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -29,6 +30,7 @@ from hub.domain.outcomes import ScanResult
 from hub.domain.stamps import add_stamp
 from hub.errors import ForeignCard, ForgedCode, IdempotencyReplay, InvalidInput, MalformedCode, NotFound
 from hub.models import Business, Card, CardTemplate, InsertBatch, InsertCode, LotteryDraw, PrizePool
+from hub.pdf import image_pdf
 from hub.realtime import outbox
 
 KINDS = ("stamp", "lottery")
@@ -351,13 +353,19 @@ def render_sheets(
     urls: list[str], *, business_name: str, card_name: str, kind: str, design: dict[str, Any]
 ) -> list[Image.Image]:
     """A4 pages (150 dpi) of cut-out cards, eight per page, in the card's colours."""
+    return list(render_pages(urls, business_name=business_name, card_name=card_name, kind=kind, design=design))
+
+
+def render_pages(
+    urls: list[str], *, business_name: str, card_name: str, kind: str, design: dict[str, Any]
+) -> Iterator[Image.Image]:
+    """`render_sheets` one page at a time."""
     background = _colour(design.get("background"), "#3b2416")
     foreground = _colour(design.get("foreground"), "#fff8ef")
     cell_w = (PAGE[0] - 2 * MARGIN) // COLUMNS
     cell_h = (PAGE[1] - 2 * MARGIN) // ROWS
     body_font, small_font = _font(21), _font(16)
     headline = "FREE STAMP" if kind == "stamp" else "LOTTERY DRAW"
-    pages: list[Image.Image] = []
     for start in range(0, len(urls), PER_PAGE):
         page = Image.new("RGB", PAGE, "white")
         draw = ImageDraw.Draw(page)
@@ -398,25 +406,37 @@ def render_sheets(
                 ty += 21
             code_id = url.rsplit("/", 1)[-1].split(".")[1]
             draw.text((qx + 4, qy + qr_box + 10), f"No. {code_id}", font=small_font, fill=foreground)
-        pages.append(page)
-    return pages
+        yield page
 
 
-def pdf_bytes(pages: list[Image.Image]) -> bytes:
-    buffer = io.BytesIO()
-    pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=DPI)
-    return buffer.getvalue()
+def pdf_bytes(pages: Iterable[Image.Image]) -> bytes:
+    return image_pdf(pages, dpi=DPI)
 
 
-async def batch_sheets(batch: InsertBatch, secret: bytes, public_url: str) -> list[Image.Image]:
+async def _batch_pages(batch: InsertBatch, secret: bytes, public_url: str) -> tuple[list[str], dict[str, Any]]:
     template = await CardTemplate.get(id=batch.template_id)
     business = await Business.get(id=batch.business_id)
     urls = await batch_urls(batch, secret, public_url)
-    return render_sheets(
-        urls, business_name=business.name, card_name=template.name, kind=batch.kind, design=template.design or {}
-    )
+    return urls, {
+        "business_name": business.name,
+        "card_name": template.name,
+        "kind": batch.kind,
+        "design": template.design or {},
+    }
+
+
+async def batch_sheets(batch: InsertBatch, secret: bytes, public_url: str) -> list[Image.Image]:
+    urls, look = await _batch_pages(batch, secret, public_url)
+    return await asyncio.to_thread(render_sheets, urls, **look)
+
+
+# Drawing 250 pages takes a core for half a minute: a few at a time per process, off its loop.
+_PDF_SLOTS = asyncio.Semaphore(2)
 
 
 async def batch_pdf(batch: InsertBatch, secret: bytes, public_url: str) -> bytes:
-    """The print-ready PDF of a batch: A4 pages of cut-out cards."""
-    return pdf_bytes(await batch_sheets(batch, secret, public_url))
+    """The print-ready PDF of a batch: A4 pages of cut-out cards, drawn in a worker thread one
+    page at a time (a 2,000-code batch never holds more than one page of pixels)."""
+    urls, look = await _batch_pages(batch, secret, public_url)
+    async with _PDF_SLOTS:
+        return await asyncio.to_thread(lambda: pdf_bytes(render_pages(urls, **look)))

@@ -1,8 +1,10 @@
 """Joining from the poster QR: a name, optionally an email and birthday, and a card at once.
 
-No password: the card page's unguessable token is the customer's key. Joining is
-rate-limited per network address and template, so a script cannot mint cards in bulk
-while a busy café behind one Wi-Fi address still signs up a queue of customers.
+No password: the card page's unguessable token is the customer's key. A join is not a card
+operation of the shop's plan (`hub.domain.plans`): a stranger cannot spend the shop's month.
+Joins are throttled per network address and business (a busy café behind one Wi-Fi address
+still signs up a queue of customers, a script gets a handful a day) and capped per business
+per day, so no address, nor a few, can fill a shop's customer list with made-up cards.
 """
 
 from __future__ import annotations
@@ -13,13 +15,27 @@ from datetime import date
 from redis.asyncio import Redis
 
 from hub import ratelimit
-from hub.clock import local_today
 from hub.domain.cards import issue_card
-from hub.errors import InvalidInput, NotFound
+from hub.domain.plans import plan_of
+from hub.errors import NotFound, RateLimited
 from hub.models import Business, Card, CardTemplate
 
-JOIN_LIMIT = 12
-JOIN_WINDOW = 300  # seconds
+# Per network address and business.
+JOIN_LIMIT, JOIN_WINDOW = 12, 300
+JOIN_DAILY_LIMIT = 40
+# Per business and day, all addresses together: the Free plan's month is 100 operations.
+JOINS_PER_DAY = {"free": 200}
+JOINS_PER_DAY_PAID = 2000
+DAY = 86400
+
+
+class JoinsPaused(RateLimited):
+    code = "joins_paused"
+    message = "This shop takes no more sign-ups online today. Please ask our staff at the counter."
+
+
+def daily_joins(business: Business) -> int:
+    return JOINS_PER_DAY.get(plan_of(business).key, JOINS_PER_DAY_PAID)
 
 
 @dataclass
@@ -44,13 +60,6 @@ async def returning_card(template_id: int, token: str | None) -> Card | None:
     return await Card.get_or_none(token=token, template_id=template_id, deleted_at=None)
 
 
-def check_birthday(birthday: date | None, *, today: date) -> None:
-    if birthday is None:
-        return
-    if birthday >= today or birthday.year < today.year - 120:
-        raise InvalidInput("That birthday does not look right.", field="birthday")
-
-
 async def join(
     redis: Redis,
     prefix: str,
@@ -62,18 +71,25 @@ async def join(
     birthday: date | None = None,
     consent: bool = False,
 ) -> Card:
-    """Issue a web card for the template's business; raises RateLimited, InvalidInput, NotFound."""
-    await ratelimit.hit(redis, prefix, f"join:{template_id}:{ip}", limit=JOIN_LIMIT, window=JOIN_WINDOW)
+    """Issue a web card for the template's business; raises RateLimited (JoinsPaused when the
+    business's daily cap is reached), InvalidInput, NotFound."""
     target = await join_target(template_id)
     if target is None:
         raise NotFound("No such stamp card.", field="template_id")
-    check_birthday(birthday, today=local_today(target.business.timezone))
+    business = target.business
+    await ratelimit.hit(redis, prefix, f"join:{business.id}:{ip}", limit=JOIN_LIMIT, window=JOIN_WINDOW)
+    await ratelimit.hit(redis, prefix, f"join-day:{business.id}:{ip}", limit=JOIN_DAILY_LIMIT, window=DAY)
+    try:
+        await ratelimit.hit(redis, prefix, f"joins:{business.id}", limit=daily_joins(business), window=DAY)
+    except RateLimited as exc:
+        raise JoinsPaused(**exc.detail) from exc
     return await issue_card(
-        target.business.id,
+        business.id,
         target.template.id,
         name,
         email=email,
         birthday=birthday,
         marketing_consent=consent,
         platform="web",
+        joined=True,
     )

@@ -16,6 +16,7 @@ from hub.models import CardEvent
 
 KINDS = {
     "issued": "Card issued",
+    "joined": "Card issued: joined from the poster",
     "stamp": "Stamp",
     "stamp_manual": "Stamp added by owner",
     "stamp_removed": "Stamp removed by owner",
@@ -69,7 +70,7 @@ class JournalRow:
             title = detail.get("title", "")
             note = f" ({detail['note']})" if detail.get("note") else ""
             return f"{title}{note}"
-        if self.kind == "issued":
+        if self.kind in ("issued", "joined"):
             return f"on {detail.get('platform', 'web')}"
         if self.kind in ("message_sent", "message_failed"):
             channel = {"push": "PUSH", "email": "Email", "messenger": "Messenger"}.get(detail.get("channel", ""), "")

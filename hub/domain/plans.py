@@ -1,10 +1,13 @@
 """Plans, and the one definition of a "card operation" that plans meter.
 
-A card operation is a stamp, a voucher redemption or an issued card (OPERATION_KINDS, the
-journal kinds that record them). Every plan meters them per business per calendar month
-from the journal. The Free plan's 100-a-month limit is enforced by one conditional UPDATE
-on the business row inside the operation's transaction, so twenty operations arriving at
-once at the limit cannot overshoot it, and a new month resets the meter by itself.
+A card operation is a stamp, a voucher redemption or a card the business issued
+(OPERATION_KINDS, the journal kinds that record them). A card a customer joined for on the
+public join page is not one: anyone can open that page, so a script could otherwise spend a
+shop's month before its first real stamp; the customer's stamps count as usual. Every plan
+meters operations per business per calendar month from the journal. The Free plan's
+100-a-month limit is enforced by one conditional UPDATE on the business row inside the
+operation's transaction, so twenty operations arriving at once at the limit cannot overshoot
+it, and a new month resets the meter by itself.
 
 Redemptions are counted but never refused: a reward a customer has earned stays
 redeemable, whatever the shop's plan. At the limit a customer sees their card as it is; the

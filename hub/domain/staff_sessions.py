@@ -1,7 +1,10 @@
-"""Staff seat sessions: log in with a login and PIN (rate-limited), check the PIN again, log out.
+"""Staff seat sessions: log in with a login and PIN (behind the guess limiter), check the PIN
+again, log out.
 
-A session is a small dict kept in the device's server-side storage. It is re-checked
-against the database on every page load, so revoking a seat ends its sessions.
+A session is a small dict kept in the device's server-side storage, with a stamp of the PIN it
+was opened with. It is re-checked against the database on every page load and whenever the
+seat's access ends (`access.ended`: revoked, PIN reset, logged out), so those end its open
+pages at once.
 """
 
 from __future__ import annotations
@@ -12,18 +15,14 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from hub import ratelimit
+from hub.domain import access, guesses
 from hub.domain.businesses import authenticate_seat
 from hub.errors import Unauthorized
 from hub.models import Business, Location, StaffSeat
 from hub.passwords import verify_password
+from hub.ratelimit import Backoff
 
 SESSION_KEY = "seat"
-# Per address: a café's devices share one address, so this allows a whole team's mistakes.
-IP_LIMIT, IP_WINDOW = 30, 300
-# Per login: a 4-digit PIN gets 10 guesses per 5 minutes, about 3 000 a day at most.
-LOGIN_LIMIT, LOGIN_WINDOW = 10, 300
-PIN_LIMIT, PIN_WINDOW = 5, 300
 
 
 @dataclass(frozen=True)
@@ -48,30 +47,48 @@ class SeatContext:
 
 
 def session_for(seat: StaffSeat) -> dict[str, Any]:
-    return {"id": seat.id, "business_id": seat.business_id, "location_id": seat.location_id, "name": seat.name}
+    return {
+        "id": seat.id,
+        "business_id": seat.business_id,
+        "location_id": seat.location_id,
+        "name": seat.name,
+        "stamp": access.stamp(seat.password_hash),
+    }
 
 
-async def log_in(redis: Redis, prefix: str, login: str, password: str, *, ip: str) -> dict[str, Any]:
-    """Check a seat's login and PIN; returns the session dict to store.
+async def log_in(redis: Redis, prefix: str, login: str, password: str, *, ip: str, device: str) -> dict[str, Any]:
+    """Check a seat's login and PIN from a device (its browser session id); returns the session
+    dict to store.
 
-    Raises RateLimited before checking anything once an address or a login has had too
-    many attempts, and Unauthorized for a wrong login or PIN.
+    Raises RateLimited before checking anything while this device, or a device new to the
+    login, must wait after wrong guesses (`hub.domain.guesses`), and Unauthorized for a wrong
+    login or PIN. Another business's failures at the same address never slow this one.
     """
     login_key = (login or "").strip().lower()[:64]
-    await ratelimit.hit(redis, prefix, f"seat-login-ip:{ip}", limit=IP_LIMIT, window=IP_WINDOW)
-    await ratelimit.hit(redis, prefix, f"seat-login:{login_key}", limit=LOGIN_LIMIT, window=LOGIN_WINDOW)
-    seat = await authenticate_seat(login_key, password)
-    await ratelimit.reset(redis, prefix, f"seat-login:{login_key}", window=LOGIN_WINDOW)
+    seat = await StaffSeat.get_or_none(login=login_key)
+    seat = await guesses.sign_in_guarded(
+        redis,
+        prefix,
+        f"seat:{login_key}",
+        lambda: authenticate_seat(login_key, password),
+        device=device,
+        ip=ip,
+        business=str(seat.business_id) if seat else "none",
+    )
     return session_for(seat)
 
 
-async def check_pin(redis: Redis, prefix: str, seat_id: int, password: str) -> None:
-    """Re-enter the seat's PIN (the kiosk's staff controls); raises RateLimited or Unauthorized."""
-    await ratelimit.hit(redis, prefix, f"seat-pin:{seat_id}", limit=PIN_LIMIT, window=PIN_WINDOW)
-    seat = await StaffSeat.get_or_none(id=seat_id, revoked_at=None)
-    if seat is None or not verify_password(password or "", seat.password_hash):
-        raise Unauthorized("Wrong PIN.")
-    await ratelimit.reset(redis, prefix, f"seat-pin:{seat_id}", window=PIN_WINDOW)
+async def check_pin(redis: Redis, prefix: str, seat_id: int, password: str, *, device: str) -> None:
+    """Re-enter the seat's PIN (the kiosk's staff controls) on a signed-in device; raises
+    RateLimited or Unauthorized. Wrong PINs slow down this device only."""
+
+    async def attempt() -> None:
+        seat = await StaffSeat.get_or_none(id=seat_id, revoked_at=None)
+        if seat is None or not verify_password(password or "", seat.password_hash):
+            raise Unauthorized("Wrong PIN.")
+
+    mine = Backoff(f"seat-pin:{seat_id}:device:{guesses.fingerprint(device)}", free=5)
+    await guesses.guarded(redis, prefix, [mine], attempt, forget_on_success=[mine])
 
 
 async def current_seat(stored: Mapping[str, Any] | None) -> SeatContext | None:
@@ -81,10 +98,15 @@ async def current_seat(stored: Mapping[str, Any] | None) -> SeatContext | None:
     seat = await StaffSeat.get_or_none(id=stored["id"], revoked_at=None)
     if seat is None or seat.business_id != stored.get("business_id"):
         return None
+    if stored.get("stamp") != access.stamp(seat.password_hash):
+        return None
     location = await Location.get(id=seat.location_id)
     business = await Business.get(id=seat.business_id)
     return SeatContext(seat=seat, location=location, business=business)
 
 
-def log_out(storage: MutableMapping[str, Any]) -> None:
-    storage.pop(SESSION_KEY, None)
+async def log_out(storage: MutableMapping[str, Any]) -> None:
+    """End this device's session; the device's other open pages of the seat end too."""
+    stored = storage.pop(SESSION_KEY, None)
+    if isinstance(stored, Mapping) and isinstance(stored.get("id"), int) and isinstance(stored.get("business_id"), int):
+        await access.ended(stored["business_id"], "seat", stored["id"])

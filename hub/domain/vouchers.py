@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
-from hub.domain import codes, plans
+from hub.domain import codes, guesses, plans
 from hub.domain.cards import updated_event
 from hub.domain.outcomes import ScanResult
 from hub.errors import IdempotencyReplay, InvalidInput, NotFound
@@ -189,14 +190,24 @@ async def redemption_detail(voucher: Voucher) -> dict[str, Any]:
     }
 
 
-async def find_by_redeem_code(business_id: int, raw: str) -> Voucher:
+async def find_by_redeem_code(redis: Redis, prefix: str, business_id: int, raw: str, *, client: str) -> Voucher:
+    """The business's voucher behind a redeem code typed or sent by `client` (an API caller's
+    address, `seat:<id>`), behind the one limiter for redeem codes (`hub.domain.guesses`).
+
+    Raises InvalidInput for a typo (caught by the check character, never counted), NotFound
+    for an unknown code (counted), RateLimited while this client or the business must wait.
+    """
     code = codes.normalize_redeem_code(raw)
     if code is None:
         raise InvalidInput("That redeem code has a typo: check it and type it again.", field="redeem_code")
-    voucher = await Voucher.get_or_none(redeem_code=code, business_id=business_id)
-    if voucher is None:
-        raise NotFound("No voucher with that redeem code.")
-    return voucher
+
+    async def lookup() -> Voucher:
+        voucher = await Voucher.get_or_none(redeem_code=code, business_id=business_id)
+        if voucher is None:
+            raise NotFound("No voucher with that redeem code.")
+        return voucher
+
+    return await guesses.guarded(redis, prefix, guesses.redeem_buckets(business_id, client), lookup)
 
 
 async def expire_vouchers(*, voucher_ids: list[int] | None = None) -> int:

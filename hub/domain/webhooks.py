@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
-from hub import clock
+from hub import clock, egress
 from hub.clock import utcnow
 from hub.errors import InvalidInput, NotFound
 from hub.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from hub.webhooks import signing, targets, transport
+from hub.webhooks import signing, transport
 
 EVENTS = (
     "card.issued",
@@ -56,7 +56,7 @@ def _check_url(url: str) -> str:
         raise InvalidInput("Give a full http(s) URL, up to 500 characters.", field="url")
     if parts.username or parts.password:
         raise InvalidInput("Put credentials in your receiver, not in the URL.", field="url")
-    if refusal := targets.refused_literal(parts.hostname):
+    if refusal := egress.check_url(url):
         raise InvalidInput(refusal, field="url")
     return url
 
@@ -244,7 +244,7 @@ async def attempt_delivery(
             status="succeeded", delivered_at=finished, next_attempt_at=None, **common
         )
         return "succeeded"
-    if number > len(intervals):
+    if response.permanent or number > len(intervals):
         await WebhookDelivery.filter(id=delivery.id).update(status="failed", next_attempt_at=None, **common)
         return "failed"
     due = finished + timedelta(seconds=intervals[number - 1])

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from hub import clock
+from hub import clock, egress
 from hub.errors import DomainError
 
 
@@ -47,10 +47,15 @@ class PaymentProvider:
             "success_url": success_url,
             "cancel_url": cancel_url,
         }
-        async with httpx.AsyncClient(timeout=10) as client:
-            response = await client.post(
-                f"{self.base_url}/v1/checkout/sessions", data=form, headers={"Authorization": f"Bearer {self.api_key}"}
-            )
+        try:
+            async with egress.client(timeout=10, follow_redirects=True) as client:
+                response = await client.post(
+                    f"{self.base_url}/v1/checkout/sessions",
+                    data=form,
+                    headers={"Authorization": f"Bearer {self.api_key}"},
+                )
+        except httpx.HTTPError as exc:
+            raise PaymentUnavailable(f"The payment provider could not be reached. {egress.failure(exc)}") from exc
         if response.status_code >= 400:
             raise PaymentUnavailable(f"The payment provider refused the checkout ({response.status_code}).")
         return response.json()

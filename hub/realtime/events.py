@@ -94,14 +94,18 @@ def for_room(event: dict[str, Any], room: str) -> dict[str, Any]:
     return event
 
 
-# API keys: every process forgets a revoked key it had verified recently.
-class ApiKeyRevoked(TypedDict):
-    type: Literal["api_key.revoked"]
+# Access: a credential ended (an API key or seat revoked, a password changed, a sign-out). Every
+# process forgets what it cached for it and closes or re-checks what it opened with it
+# (hub/realtime/access.py). Internal: never forwarded to sockets.
+class AccessEnded(TypedDict):
+    type: Literal["access.ended"]
     business_id: int
-    key_id: int
+    kind: Literal["api_key", "seat", "owner"]
+    subject_id: int
 
 
-EVENT_TYPES = (*EVENT_TYPES, "api_key.revoked")
+EVENT_TYPES = (*EVENT_TYPES, "access.ended")
+INTERNAL_TYPES = ("access.ended",)
 
 
 # Admin console: template versions and the regeneration that pushes them to issued cards.

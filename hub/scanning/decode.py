@@ -11,6 +11,7 @@ import zxingcpp
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from hub.errors import InvalidInput
+from hub.images import open_image
 
 FORMATS = zxingcpp.BarcodeFormat.QRCode
 # A frame is downscaled in the browser; anything bigger is a client bug or abuse.
@@ -69,11 +70,13 @@ def decode_photo(data: bytes) -> list[str]:
     """Decode an uploaded photo (JPEG, PNG, HEIF is not supported by Pillow out of the box)."""
     if len(data) > MAX_PHOTO_BYTES:
         raise InvalidInput("That photo is too large; take it again at a lower resolution.")
+    unreadable = "That file is not a photo we can read. Use a JPEG or PNG."
+    # A JPEG decodes straight at a lower scale (draft), so a 48-megapixel phone photo is fine.
+    image = open_image(data, field="photo", unreadable=unreadable, max_pixels=50_000_000)
     try:
-        image = Image.open(io.BytesIO(data))
-        image.draft("L", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))  # JPEG decodes straight at a lower scale
+        image.draft("L", (MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
         image = ImageOps.exif_transpose(image).convert("L")
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise InvalidInput("That file is not a photo we can read. Use a JPEG or PNG.") from exc
+        raise InvalidInput(unreadable) from exc
     image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
     return decode_array(np.asarray(image, dtype=np.uint8))

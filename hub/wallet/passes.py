@@ -25,9 +25,15 @@ def tag_of(moment: datetime) -> str:
 
 
 def parse_tag(tag: str | None) -> datetime | None:
-    if not tag or not tag.strip().isdigit():
+    """The `passesUpdatedSince` tag we handed out (microseconds since the epoch); None for
+    anything else, however long."""
+    tag = (tag or "").strip()
+    if not tag.isascii() or not tag.isdigit() or len(tag) > 17:
         return None
-    return datetime.fromtimestamp(int(tag.strip()) / 1_000_000, UTC)
+    try:
+        return datetime.fromtimestamp(int(tag) / 1_000_000, UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
 
 
 def whole_second(moment: datetime) -> datetime:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import httpx
 
-from hub.webhooks import targets
+from hub import egress
 
 TIMEOUT_SECONDS = 10.0
 USER_AGENT = "Stamphub-Webhooks/1"
@@ -19,6 +18,7 @@ class Response:
     status_code: int | None
     elapsed_ms: int
     error: str
+    permanent: bool = False  # retrying cannot help (the address is not one we call)
 
     @property
     def ok(self) -> bool:
@@ -27,13 +27,9 @@ class Response:
 
 async def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float = TIMEOUT_SECONDS) -> Response:
     started = time.perf_counter()
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    if refusal := await targets.refused(parts.hostname or "", port):
-        return Response(None, int((time.perf_counter() - started) * 1000), refusal)
     try:
         # Redirects are not followed: a signed body must reach the URL the owner registered.
-        async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+        async with egress.client(timeout=timeout) as client:
             response = await client.post(
                 url,
                 content=body,
@@ -41,7 +37,7 @@ async def post(url: str, body: bytes, headers: dict[str, str], *, timeout: float
             )
     except httpx.HTTPError as exc:
         elapsed = int((time.perf_counter() - started) * 1000)
-        return Response(None, elapsed, f"{type(exc).__name__}: {exc}"[:500])
+        return Response(None, elapsed, egress.failure(exc), permanent=egress.permanent(exc))
     elapsed = int((time.perf_counter() - started) * 1000)
     error = "" if 200 <= response.status_code < 300 else response.text[:200]
     return Response(response.status_code, elapsed, error)

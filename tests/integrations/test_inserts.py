@@ -11,6 +11,7 @@ from hub.errors import ForeignCard, ForgedCode, InvalidInput
 from hub.models import Card, CardEvent, InsertCode, LotteryDraw
 from tests.factories import make_shop, new_card
 from tests.integrations.conftest import auth
+from tests.loop_watch import LoopWatch
 
 PUBLIC = "http://testserver"
 
@@ -128,3 +129,42 @@ async def test_the_api_creates_a_batch_once_per_idempotency_key_and_serves_its_p
     assert [b["id"] for b in listed.json()] == [batch["id"]]
     foreign = await api.get(batch["pdf_url"], headers=auth(await make_shop()))
     assert foreign.status_code == 404
+
+
+def xref_is_sound(pdf: bytes) -> bool:
+    """Every object the cross-reference table lists starts where it says."""
+    start = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
+    lines = pdf[start:].split(b"\n")
+    count = int(lines[1].split()[1])
+    offsets = [int(line.split()[0]) for line in lines[3 : 2 + count]]
+    return all(pdf[offset:].startswith(f"{n} 0 obj".encode()) for n, offset in enumerate(offsets, start=1))
+
+
+async def test_a_batch_pdf_holds_one_page_of_pixels_at_a_time(shop, secret):
+    import gc
+    import weakref
+
+    batch = await create_batch(shop.business_id, shop.template.id, name="Big run", size=80)
+    urls = await inserts.batch_urls(batch, secret, PUBLIC)
+    alive_at_once, drawn = [], []
+
+    def watched(pages):
+        for page in pages:
+            gc.collect()
+            alive_at_once.append(sum(ref() is not None for ref in drawn) + 1)
+            drawn.append(weakref.ref(page))
+            yield page
+
+    pages = inserts.render_pages(urls, business_name="Café", card_name="Coffee", kind="stamp", design={})
+    pdf = pdf_bytes(watched(pages))
+    assert pdf_page_count(pdf) == 10 and xref_is_sound(pdf)
+    assert max(alive_at_once) <= 2  # the page being drawn, and at most the one just written
+
+
+async def test_a_big_batch_pdf_is_drawn_while_the_process_keeps_serving(shop, secret):
+    batch = await create_batch(shop.business_id, shop.template.id, name="Big run", size=160)
+    async with LoopWatch() as watch:
+        pdf = await inserts.batch_pdf(batch, secret, PUBLIC)
+    assert pdf_page_count(pdf) == 20
+    assert watch.took > 1.0  # twenty pages take a while to draw…
+    assert watch.longest < 0.5  # …and the event loop went on serving meanwhile

@@ -1,4 +1,5 @@
 import asyncio
+from datetime import UTC, datetime
 
 from nicegui import ui
 from nicegui.testing import User
@@ -32,19 +33,56 @@ async def test_a_wrong_password_is_refused(user: User, live, redis, shop):
     await user.should_not_see(marker="business-name")
 
 
-async def test_repeated_failures_for_one_email_are_rate_limited(user: User, live, redis, shop):
+async def guess(user: User, shop, password: str = "guessing") -> None:
+    user.find(marker="email").clear().type(shop.owner_email)
+    user.find(marker="password").clear().type(password)
+    user.find(marker="sign-in").click()
+    await attempt_finished(user)
+
+
+async def test_wrong_passwords_slow_down_the_guessing_device_with_a_doubling_wait(
+    user: User, live, redis, shop, clock_at
+):
+    clock_at(datetime(2030, 3, 1, 12, tzinfo=UTC), frozen=True)
     await user.open("/admin/login")
-    for _ in range(6):
-        user.find(marker="email").clear().type(shop.owner_email)
-        user.find(marker="password").clear().type("guessing")
-        user.find(marker="sign-in").click()
-        await attempt_finished(user)
+    for _ in range(7):  # 5 free; the 6th sets a wait, which the 7th meets
+        await guess(user, shop)
     await user.should_see("Too many attempts", retries=100)
-    # Even the right password waits out the window: the limit is checked first.
+    # Even the right password waits out the delay: the limit is checked first.
     user.find(marker="password").clear().type(shop.owner_password)
     user.find(marker="sign-in").click()
     await user.should_see("Too many attempts", retries=100)
     await user.should_not_see(marker="business-name")
+
+
+async def test_a_device_that_signed_in_before_still_signs_in_while_a_stranger_guesses(
+    create_user, live, redis, shop, clock_at
+):
+    clock_at(datetime(2030, 3, 1, 12, tzinfo=UTC), frozen=True)
+    office, stranger = create_user(), create_user()
+    await sign_in(office, shop)
+    await office.open("/admin/logout")
+    await stranger.open("/admin/login")
+    for _ in range(40):
+        await guess(stranger, shop)
+    await stranger.should_see("Too many attempts", retries=100)
+    await sign_in(office, shop)
+    await office.should_see("Corner Café")
+
+
+async def test_the_wait_doubles_instead_of_locking_the_account(create_user, live, redis, shop, clock_at):
+    clock = clock_at(datetime(2030, 3, 1, 12, tzinfo=UTC), frozen=True)
+    laptop = create_user()
+    await laptop.open("/admin/login")
+    for _ in range(6):
+        await guess(laptop, shop)  # 5 free, the 6th sets a 1 s wait
+    clock.advance(seconds=1)
+    await guess(laptop, shop)  # counted: the next wait is 2 s
+    clock.advance(seconds=1)
+    await guess(laptop, shop, shop.owner_password)
+    await laptop.should_see("Too many attempts", retries=100)
+    clock.advance(seconds=1)
+    await sign_in(laptop, shop)
 
 
 async def test_pages_need_a_signed_in_owner(user: User, live):

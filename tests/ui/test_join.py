@@ -99,14 +99,18 @@ async def test_an_unknown_template_is_a_404(user: User, live):
     assert "does not exist" in response.text
 
 
-async def test_joining_is_rate_limited_per_address_and_template(redis, shop, other_shop):
+async def test_joining_is_rate_limited_per_address_and_business(redis, shop, other_shop):
     from hub.config import settings
+    from hub.domain.templates import create_template
 
     prefix = settings().redis_prefix
+    second_poster = await create_template(shop.business_id, "Bagel card", stamps_required=6)
     for i in range(joining.JOIN_LIMIT):
         await joining.join(redis, prefix, shop.template.id, ip="203.0.113.9", name=f"Guest {i}")
     with pytest.raises(RateLimited):
         await joining.join(redis, prefix, shop.template.id, ip="203.0.113.9", name="One too many")
+    with pytest.raises(RateLimited):  # the shop's other poster shares the limit
+        await joining.join(redis, prefix, second_poster.id, ip="203.0.113.9", name="Other poster")
     # Another address, or another business's poster, is not held back.
     await joining.join(redis, prefix, shop.template.id, ip="203.0.113.10", name="Neighbour")
     await joining.join(redis, prefix, other_shop.template.id, ip="203.0.113.9", name="Elsewhere")

@@ -7,14 +7,13 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub import ratelimit
-from hub.domain.businesses import authenticate_owner, sign_up
+from hub.domain import owner_sessions
+from hub.domain.businesses import sign_up
 from hub.errors import DomainError
 from hub.runtime import runtime
 from hub.ui.admin.frame import owner_session, show_error, sign_in, sign_out
+from hub.ui.device import device_id
 
-LOGIN_WINDOW = 900  # seconds
-LOGIN_PER_EMAIL = 5
-LOGIN_PER_IP = 30
 SIGNUP_PER_IP = 10
 
 
@@ -32,23 +31,19 @@ async def login_page(request: Request) -> RedirectResponse | None:
     if await owner_session():
         return RedirectResponse("/admin", status_code=303)
     ip = request.client.host if request.client else "unknown"
+    device = device_id()
     rt = runtime()
 
     async def submit() -> None:
-        address = (email.value or "").strip().lower()[:254]
         try:
-            prefix = rt.settings.redis_prefix
-            await ratelimit.hit(rt.redis, prefix, f"owner-login:ip:{ip}", limit=LOGIN_PER_IP, window=LOGIN_WINDOW)
-            await ratelimit.hit(
-                rt.redis, prefix, f"owner-login:email:{address}", limit=LOGIN_PER_EMAIL, window=LOGIN_WINDOW
+            owner = await owner_sessions.log_in(
+                rt.redis, rt.settings.redis_prefix, email.value or "", password.value or "", device=device, ip=ip
             )
-            owner = await authenticate_owner(address, password.value or "")
         except DomainError as error:
             password.value = ""
             message.text = error.message
             message.set_visibility(True)
             return
-        await ratelimit.reset(rt.redis, rt.settings.redis_prefix, f"owner-login:email:{address}", window=LOGIN_WINDOW)
         sign_in(owner)
         ui.navigate.to("/admin")
 
@@ -106,8 +101,8 @@ async def signup_page(request: Request) -> RedirectResponse | None:
     return None
 
 
-def logout_page() -> RedirectResponse:
-    sign_out()
+async def logout_page() -> RedirectResponse:
+    await sign_out()
     return RedirectResponse("/admin/login", status_code=303)
 
 

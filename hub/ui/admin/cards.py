@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub import clock
+from hub.api.types import IdPath, IdQuery
 from hub.domain import campaigns, card_list, journal
 from hub.domain.cards import delete_card
 from hub.domain.stamps import adjust_stamps
@@ -47,7 +48,7 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-async def cards_page(template: int | None = None, q: str = "") -> RedirectResponse | None:
+async def cards_page(template: IdQuery = None, q: str = "") -> RedirectResponse | None:
     session = await owner_session()
     if session is None:
         return to_login()
@@ -55,7 +56,7 @@ async def cards_page(template: int | None = None, q: str = "") -> RedirectRespon
     return None
 
 
-async def card_page(card_id: int) -> RedirectResponse | None:
+async def card_page(card_id: IdPath) -> RedirectResponse | None:
     session = await owner_session()
     if session is None:
         return to_login()

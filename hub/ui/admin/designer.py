@@ -9,6 +9,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
+from hub.api.types import IdPath
 from hub.domain import templates
 from hub.errors import DomainError
 from hub.models import Card
@@ -91,7 +92,7 @@ def _poster_links(template_id: int) -> None:
             ui.link(kind.upper(), f"/join/{template_id}/poster.{kind}", new_tab=True).mark(f"poster-{kind}")
 
 
-async def designer_page(template_id: int) -> RedirectResponse | None:
+async def designer_page(template_id: IdPath) -> RedirectResponse | None:
     session = await owner_session()
     if session is None:
         return to_login()
@@ -220,7 +221,7 @@ class Designer:
 
         async def received(e: events.UploadEventArguments) -> None:
             try:
-                url = uploads.save_image(self.session.business_id, kind, await e.file.read())
+                url = await uploads.store_image(self.session.business_id, kind, await e.file.read())
             except DomainError as error:
                 show_error(error)
                 return

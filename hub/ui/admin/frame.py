@@ -16,8 +16,11 @@ from fastapi.responses import RedirectResponse
 from nicegui import Client, app, background_tasks, context, ui
 
 from hub import clock
+from hub.domain import owner_sessions
 from hub.errors import DomainError
 from hub.models import Business, OwnerAccount
+from hub.realtime.access import subject
+from hub.ui.live import hold_access
 
 LOGIN = "/admin/login"
 
@@ -43,25 +46,32 @@ class Session:
 
 
 async def owner_session() -> Session | None:
-    """The signed-in owner, re-checked against the database on every page load."""
-    data = app.storage.user.get("owner")
-    if not isinstance(data, dict):
-        return None
-    owner = await OwnerAccount.get_or_none(id=data.get("id"), business_id=data.get("business_id"))
+    """The signed-in owner, re-checked against the database on every page load; the page ends
+    (back to sign-in) as soon as this browser's session does (password changed, signed out)."""
+    storage = app.storage.user
+    owner = await owner_sessions.current_owner(storage.get("owner"))
     if owner is None:
-        app.storage.user.pop("owner", None)
+        storage.pop("owner", None)
         return None
     business = await Business.get(id=owner.business_id)
     _zones[context.client] = clock.zone(business.timezone)
+
+    async def still_signed_in() -> bool:
+        return await owner_sessions.current_owner(storage.get("owner")) is not None
+
+    hold_access(subject("owner", owner.id), still_signed_in, LOGIN)
     return Session(owner.id, business.id, owner.email, business.name)
 
 
 def sign_in(owner: OwnerAccount) -> None:
-    app.storage.user["owner"] = {"id": owner.id, "business_id": owner.business_id, "email": owner.email}
+    app.storage.user["owner"] = owner_sessions.session_for(owner)
 
 
-def sign_out() -> None:
-    app.storage.user.pop("owner", None)
+async def sign_out() -> None:
+    """This browser's session ends, and with it every page it has open."""
+    owner = await owner_sessions.current_owner(app.storage.user.pop("owner", None))
+    if owner is not None:
+        await owner_sessions.log_out(owner)
 
 
 def to_login() -> RedirectResponse:
@@ -78,7 +88,7 @@ def frame(session: Session, title: str) -> Iterator[ui.column]:
         ui.label("Stamphub").classes("text-lg font-bold text-primary")
         ui.label(session.business_name).classes("text-stone-500").mark("business-name")
         ui.space()
-        ui.label(session.email).classes("text-sm text-stone-500")
+        ui.link(session.email, "/admin/account").classes("text-sm text-stone-500").mark("account")
         ui.button("Sign out", on_click=lambda: ui.navigate.to("/admin/logout")).props("flat color=primary")
     with ui.left_drawer(value=True, bordered=True).classes("bg-white p-0").props("width=230") as drawer:
         with ui.list().classes("w-full pt-2"):

@@ -2,7 +2,7 @@
 
 
 def register() -> None:
-    from hub.ui.admin import auth, cards, designer, integrations, journal, overview, staff
+    from hub.ui.admin import account, auth, cards, designer, integrations, journal, overview, staff
 
-    for module in (auth, overview, designer, cards, journal, staff, integrations):
+    for module in (auth, account, overview, designer, cards, journal, staff, integrations):
         module.register()

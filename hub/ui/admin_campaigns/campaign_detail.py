@@ -7,6 +7,7 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
+from hub.api.types import IdPath
 from hub.domain import campaigns, segments
 from hub.errors import NotFound
 from hub.models import Campaign, CampaignDelivery, Card
@@ -15,7 +16,7 @@ from hub.ui.admin_campaigns.common import CHANNEL_LABELS, REASONS, campaign_menu
 from hub.ui.live import subscribe
 
 
-async def campaign_page(campaign_id: int) -> RedirectResponse | None:
+async def campaign_page(campaign_id: IdPath) -> RedirectResponse | None:
     session = await owner_session()
     if session is None:
         return to_login()

@@ -7,9 +7,11 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import RedirectResponse
-from nicegui import app, ui
+from nicegui import ui
 
+from hub.api.types import BigIdQuery, IdPath
 from hub.models import Card, CardEvent
+from hub.ui.admin.frame import owner_session
 from hub.ui.card_page.frame import frame, not_found, page_language
 from hub.ui.card_page.live_card import LiveCard
 
@@ -17,17 +19,17 @@ LOGIN_PATH = "/admin/login"
 
 
 async def customer_view_page(
-    request: Request, card_id: int, as_of: int | None = None, lang: str | None = None
+    request: Request, card_id: IdPath, as_of: BigIdQuery = None, lang: str | None = None
 ) -> RedirectResponse | None:
     language = page_language(request, lang)
     _ = language._
     path = f"/admin/cards/{card_id}/view"
-    owner = app.storage.user.get("owner")
-    if not owner:
+    session = await owner_session()
+    if session is None:
         target = path + (f"?as_of={as_of}" if as_of is not None else "")
         return RedirectResponse(f"{LOGIN_PATH}?next={quote(target)}", status_code=303)
     # Another business's card is "not found", never "forbidden": ids must not be probeable.
-    card = await Card.get_or_none(id=card_id, business_id=owner["business_id"])
+    card = await Card.get_or_none(id=card_id, business_id=session.business_id)
     event = None
     if card is not None and as_of is not None:
         event = await CardEvent.get_or_none(id=as_of, card_id=card.id)

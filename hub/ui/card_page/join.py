@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub import clock
+from hub.api.types import IdPath
 from hub.domain import joining
 from hub.errors import DomainError, InvalidInput, NotFound, RateLimited
 from hub.i18n import N_
@@ -38,7 +39,7 @@ def after_join(then: str | None, token: str) -> str:
 
 
 async def join_page(
-    request: Request, template_id: int, lang: str | None = None, then: str | None = None
+    request: Request, template_id: IdPath, lang: str | None = None, then: str | None = None
 ) -> RedirectResponse | None:
     language = page_language(request, lang)
     _ = language._
@@ -78,6 +79,9 @@ async def join_page(
                 birthday=born,
                 consent=bool(consent.value),
             )
+        except joining.JoinsPaused:
+            ui.notify(_("Please ask our staff at the counter."), type="warning")
+            return None
         except RateLimited:
             ui.notify(_("Too many sign-ups from this network. Please wait a few minutes."), type="warning")
             return None

@@ -105,7 +105,7 @@ def card_code(view: CardView, lang: Lang, secret: bytes) -> ui.image:
 def describe(row: HistoryRow, lang: Lang) -> str:
     title = row.title or ""
     match row.kind:
-        case "issued":
+        case "issued" | "joined":
             return lang._("Card issued")
         case "stamp":
             return lang._("Stamp added")

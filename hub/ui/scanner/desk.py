@@ -15,6 +15,7 @@ from hub.domain.staff_sessions import SeatContext
 from hub.domain.vouchers import find_by_redeem_code, redeem_voucher
 from hub.errors import DomainError
 from hub.models import Customer, StaffSeat
+from hub.runtime import runtime
 from hub.ui.scanner.verdicts import Verdict, failure, from_error, from_result
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,10 @@ class Desk:
         """Redeem a voucher by the short code a customer reads out or shows."""
 
         async def run() -> ScanResult:
-            voucher = await find_by_redeem_code(self.ctx.business_id, raw)
+            rt = runtime()
+            voucher = await find_by_redeem_code(
+                rt.redis, rt.settings.redis_prefix, self.ctx.business_id, raw, client=f"seat:{self.ctx.seat_id}"
+            )
             return await redeem_voucher(
                 self.ctx.business_id,
                 voucher,
@@ -69,8 +73,10 @@ class Desk:
         return await search_cards(self.ctx.business_id, query, secret=self.secret)
 
     async def _verdict(self, run: Callable[[], Awaitable[ScanResult]]) -> Verdict:
-        # A page stays open for a whole shift; a seat revoked meanwhile must stop stamping at once.
-        if not await StaffSeat.exists(id=self.ctx.seat_id, revoked_at=None):
+        # A page stays open for a whole shift; a seat revoked (or its PIN reset) meanwhile must stop
+        # stamping at once, even should the page outlive the event that ends it.
+        seat = self.ctx.seat
+        if not await StaffSeat.exists(id=seat.id, revoked_at=None, password_hash=seat.password_hash):
             return Verdict("rejected", "Signed out", "This staff login was revoked. Ask the owner.", reason="revoked")
         try:
             result = await run()

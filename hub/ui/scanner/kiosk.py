@@ -19,6 +19,7 @@ from hub.models import CardTemplate
 from hub.runtime import runtime
 from hub.ui.card_page.frame import declare_language
 from hub.ui.card_render import render_card
+from hub.ui.device import device_id
 from hub.ui.scanner.camera import CameraScanner
 from hub.ui.scanner.desk import Desk
 from hub.ui.scanner.session import log_out
@@ -34,6 +35,7 @@ class Kiosk:
         self.ctx = ctx
         self.lang = lang
         self.desk = Desk(ctx, secret)
+        self.device = device_id()
         self._shown = 0
 
     async def build(self) -> None:
@@ -135,7 +137,9 @@ class Kiosk:
     async def _unlock(self) -> None:
         rt = runtime()
         try:
-            await staff_sessions.check_pin(rt.redis, rt.settings.redis_prefix, self.ctx.seat_id, self.pin.value)
+            await staff_sessions.check_pin(
+                rt.redis, rt.settings.redis_prefix, self.ctx.seat_id, self.pin.value, device=self.device
+            )
         except RateLimited:
             self._refuse_pin(self.lang._("Too many attempts. Wait a moment and try again."))
             return

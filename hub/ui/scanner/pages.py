@@ -19,7 +19,7 @@ from hub.ui.scanner.session import current_seat, log_out, login_form
 
 async def scanner_page() -> None:
     assets.include()
-    ctx = await current_seat()
+    ctx = await current_seat("/scanner")
     if ctx is None:
         login_form("Staff scanner", "/scanner")
         return
@@ -67,7 +67,7 @@ async def kiosk_page(request: Request, lang: str | None = None) -> None:
     # Chosen before signing in, so `/kiosk?lang=de` set up once on the tablet outlasts the login.
     language = page_language(request, lang)
     assets.include()
-    ctx = await current_seat()
+    ctx = await current_seat("/kiosk")
     if ctx is None:
         login_form("Self-service kiosk", "/kiosk")
         return

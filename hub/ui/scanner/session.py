@@ -7,24 +7,38 @@ from nicegui import app, context, ui
 from hub.domain import staff_sessions
 from hub.domain.staff_sessions import SESSION_KEY, SeatContext
 from hub.errors import DomainError
+from hub.realtime.access import subject
 from hub.runtime import runtime
+from hub.ui.device import device_id
+from hub.ui.live import hold_access
 
 
-async def current_seat() -> SeatContext | None:
-    ctx = await staff_sessions.current_seat(app.storage.user.get(SESSION_KEY))
+async def current_seat(sign_in_path: str) -> SeatContext | None:
+    """This device's seat; the page ends (back to `sign_in_path`) as soon as the seat's session
+    does (seat revoked, PIN reset, logged out)."""
+    storage = app.storage.user
+    ctx = await staff_sessions.current_seat(storage.get(SESSION_KEY))
     if ctx is None:
-        staff_sessions.log_out(app.storage.user)
+        storage.pop(SESSION_KEY, None)
+        return None
+
+    async def still_signed_in() -> bool:
+        return await staff_sessions.current_seat(storage.get(SESSION_KEY)) is not None
+
+    hold_access(subject("seat", ctx.seat_id), still_signed_in, sign_in_path)
     return ctx
 
 
 def login_form(title: str, next_path: str, *, login_hint: str = "") -> None:
     """A seat signs in here; the session is per device and survives reloads."""
-    ip = context.client.ip
+    ip, device = context.client.ip, device_id()
 
     async def submit() -> None:
         rt = runtime()
         try:
-            session = await staff_sessions.log_in(rt.redis, rt.settings.redis_prefix, login.value, pin.value, ip=ip)
+            session = await staff_sessions.log_in(
+                rt.redis, rt.settings.redis_prefix, login.value, pin.value, ip=ip, device=device
+            )
         except DomainError as error:
             message.text = error.message
             pin.value = ""
@@ -43,6 +57,6 @@ def login_form(title: str, next_path: str, *, login_hint: str = "") -> None:
         ui.button("Sign in", on_click=submit).props("unelevated size=lg").mark("sign-in")
 
 
-def log_out(next_path: str) -> None:
-    staff_sessions.log_out(app.storage.user)
+async def log_out(next_path: str) -> None:
+    await staff_sessions.log_out(app.storage.user)
     ui.navigate.to(next_path)

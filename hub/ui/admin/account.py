@@ -1,0 +1,40 @@
+"""The owner's account: change the password (which signs every other device out)."""
+
+from __future__ import annotations
+
+from fastapi.responses import RedirectResponse
+from nicegui import ui
+
+from hub.domain import owner_sessions
+from hub.errors import DomainError
+from hub.ui.admin.frame import frame, owner_session, show_error, sign_in, to_login
+
+
+async def account_page() -> RedirectResponse | None:
+    session = await owner_session()
+    if session is None:
+        return to_login()
+
+    async def change() -> None:
+        try:
+            owner = await owner_sessions.change_password(session.owner_id, current.value or "", new.value or "")
+        except DomainError as error:
+            show_error(error)
+            return
+        sign_in(owner)  # this browser stays signed in; every other session has ended
+        current.value = new.value = ""
+        ui.notify("Password changed. Every other device was signed out.", type="positive")
+
+    with frame(session, "Your account"):
+        with ui.card().classes("w-96 gap-3"):
+            ui.label(session.email).classes("font-medium")
+            current = ui.input("Current password", password=True).props("outlined").classes("w-full")
+            current.mark("current-password")
+            new = ui.input("New password (8 characters or more)", password=True).props("outlined").classes("w-full")
+            new.mark("new-password")
+            ui.button("Change password", on_click=change).mark("change-password")
+    return None
+
+
+def register() -> None:
+    ui.page("/admin/account", title="Your account · Stamphub")(account_page)
