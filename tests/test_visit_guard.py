@@ -39,9 +39,7 @@ async def test_a_business_starts_with_a_two_minute_visit_window(shop):
     assert (await Business.get(id=shop.business_id)).visit_window_seconds == 120
 
 
-async def test_a_card_scanned_again_within_the_window_is_already_stamped_naming_when_and_where(
-    shop, secret, clock_at
-):
+async def test_a_card_scanned_again_within_the_window_is_already_stamped_naming_when_and_where(shop, secret, clock_at):
     clock = clock_at(utcnow(), frozen=True)
     assert (await counter_scan(shop, secret)).outcome == "stamped"
     clock.advance(seconds=40)

@@ -24,6 +24,8 @@ DEFAULT_WINDOW_SECONDS = 120
 MAX_WINDOW_SECONDS = 3600
 # The journal kind of an undone counter stamp; its detail names the stamp it undoes.
 UNDONE = "stamp_undone"
+
+
 class Visit(StrEnum):
     ANY = "any"  # no visit guard
     ONE = "one"  # one stamp per visit window

@@ -46,7 +46,7 @@ async def scanner_page() -> None:
 
     with ui.row().classes("w-full p-4 gap-6 items-start justify-center"):
         with ui.column().classes("gap-4").style("flex:1 1 420px;max-width:720px"):
-            outcome = OutcomePanel()
+            outcome = OutcomePanel(desk)
             with ui.column().classes("w-full gap-2") as manual:
                 camera = CameraScanner(lambda code: scanned(code, "camera"))
                 photo_upload(lambda code: scanned(code, "photo"), outcome.show)
