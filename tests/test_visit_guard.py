@@ -13,7 +13,7 @@ from hub.clock import utcnow
 from hub.domain import codes
 from hub.domain.businesses import add_seat
 from hub.domain.scans import scan
-from hub.domain.stamps import add_stamp
+from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.domain.visits import Visit, set_visit_window
 from hub.errors import InvalidInput
 from hub.models import Business, Card, CardEvent
@@ -130,3 +130,8 @@ async def test_the_rest_api_keeps_its_own_rules(api, shop, secret):  # noqa: F81
         response = await post_scan(api, shop, code)
         assert response.json()["outcome"] == "stamped"
     assert (await Card.get(id=shop.card.id)).stamps == 3
+
+
+async def test_an_owners_correction_in_the_admin_is_no_visit(shop, secret):
+    await adjust_stamps(shop.business_id, shop.card.id, 2)
+    assert (await counter_scan(shop, secret)).outcome == "stamped"

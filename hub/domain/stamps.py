@@ -21,6 +21,9 @@ from hub.models import Card, CardEvent, CardTemplate, StaffSeat, Voucher
 from hub.realtime import outbox
 from hub.realtime.events import CardStamped
 
+# What the daily cap counts: stamps given, less those undone at the counter.
+DAILY_CAP_KINDS = ("stamp", visits.UNDONE)
+
 
 async def add_stamp(
     business_id: int,
@@ -77,7 +80,10 @@ async def add_stamp(
                 since = day_start(local_today(business.timezone, now), business.timezone)
                 given = (
                     await CardEvent.filter(
-                        business_id=business_id, customer_id=card.customer_id, kind="stamp", created_at__gte=since
+                        business_id=business_id,
+                        customer_id=card.customer_id,
+                        kind__in=DAILY_CAP_KINDS,
+                        created_at__gte=since,
                     )
                     .using_db(conn)
                     .annotate(given=Sum("delta"))

@@ -80,3 +80,46 @@ async def test_two_seats_reading_the_same_card_at_once_give_one_stamp(browser: B
     finally:
         for ctx in contexts:
             await ctx.close()
+
+
+async def test_undo_takes_the_last_stamp_back_and_the_card_page_follows_live(
+    browser: Browser, page: Page, server, secret
+):
+    shop = await make_shop()
+    customer = await browser.new_context(base_url=server.url)
+    try:
+        card_page = await customer.new_page()
+        await card_page.goto(f"/c/{shop.card.token}")
+        await autopilot_on(page, shop)
+        code = codes.card_code(secret, shop.card.number)
+        await scanner_types(page, code)
+        await expect(page.get_by_text("Stamped 1 / 8")).to_be_visible()
+        await expect(card_page.get_by_text("1 / 8")).to_be_visible()
+
+        await double_tap(page, "Undo")
+        await expect(page.get_by_text("Stamp undone")).to_be_visible()
+        await expect(card_page.get_by_text("0 / 8")).to_be_visible()
+        assert await stamps_of(shop) == 0
+        undone = await CardEvent.get(card_id=shop.card.id, kind="stamp_undone")
+        assert undone.seat_id == shop.seat.id
+
+        await scanner_types(page, code)  # the undone stamp was no visit
+        await expect(page.get_by_text("Stamped 1 / 8")).to_be_visible()
+    finally:
+        await customer.close()
+
+
+async def test_a_stamp_whose_reward_was_handed_over_cannot_be_undone(page: Page, secret):
+    shop = await make_shop()
+    await adjust_stamps(shop.business_id, shop.card.id, 7)
+    await autopilot_on(page, shop)
+    await scanner_types(page, codes.card_code(secret, shop.card.number))
+    await expect(page.get_by_text("Reward earned")).to_be_visible()
+    await page.get_by_role("button", name="Redeem Free coffee").click()
+    await page.get_by_role("dialog").get_by_role("button", name="Redeem", exact=True).click()
+    await expect(page.get_by_text("Hand over: Free coffee")).to_be_visible()
+    await page.get_by_role("button", name="Undo").click()
+    await expect(page.get_by_text("Cannot undo")).to_be_visible()
+    await expect(page.get_by_text("already redeemed")).to_be_visible()
+    card = await Card.get(id=shop.card.id)
+    assert (card.stamps, card.rounds_completed) == (0, 1)

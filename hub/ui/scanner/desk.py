@@ -12,11 +12,11 @@ from hub.domain.customer_search import CardHit, search_cards
 from hub.domain.outcomes import ScanResult
 from hub.domain.scans import scan
 from hub.domain.staff_sessions import SeatContext
-from hub.domain.visits import Visit
+from hub.domain.visits import Visit, undo_stamp
 from hub.domain.vouchers import find_by_redeem_code, redeem_voucher, voucher_of_business, waiting_vouchers
 from hub.errors import DomainError
-from hub.models import Customer, StaffSeat
-from hub.ui.scanner.verdicts import Verdict, Waiting, failure, from_error, from_result
+from hub.models import Card, Customer, StaffSeat, Voucher
+from hub.ui.scanner.verdicts import Verdict, Waiting, failure, from_error, from_result, undone
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +30,14 @@ class Desk:
         self, code: str, *, via: str, key: str | None = None, vouchers: bool = True, visit: Visit = Visit.ONE
     ) -> Verdict:
         """Stamp a card code (once per visit) or redeem a voucher code; `key` makes a re-sent
-        scan count once."""
+        scan count once, and names the stamp for Undo."""
         key = key or new_key(via)
 
-        async def run() -> ScanResult:
+        async def run() -> Verdict:
             if not vouchers and codes.parse_code(self.secret, code).kind == "voucher":
                 raise _VoucherAtKiosk()
             async with admission.slot():
-                return await scan(
+                result = await scan(
                     self.ctx.business_id,
                     code,
                     secret=self.secret,
@@ -47,44 +47,32 @@ class Desk:
                     via=via,
                     visit=visit,
                 )
+            return await self._about(result, stamp_key=key)
 
-        return await self._verdict(run, stamp_key=key)
+        return await self._guard(run)
 
     async def another(self, number: int, key: str) -> Verdict:
         """A deliberate extra stamp ("+1 another stamp") for an order of several items."""
         return await self.scan(codes.card_code(self.secret, number), via="another", key=key, visit=Visit.EXTRA)
 
+    async def undo(self, stamp_key: str) -> Verdict:
+        """Take back the stamp this scanner gave under `stamp_key`."""
+
+        async def run() -> Verdict:
+            seat = {"seat_id": self.ctx.seat_id, "location_id": self.ctx.location_id}
+            card, template = await undo_stamp(self.ctx.business_id, stamp_key, **seat)
+            name, waiting = await self._customer(card)
+            return undone(card, template, name, waiting)
+
+        return await self._guard(run)
+
     async def redeem(self, voucher_id: int) -> Verdict:
         """Redeem a voucher shown with a verdict or a search result (after the staff confirmed)."""
-
-        async def run() -> ScanResult:
-            voucher = await voucher_of_business(self.ctx.business_id, voucher_id)
-            return await redeem_voucher(
-                self.ctx.business_id,
-                voucher,
-                seat_id=self.ctx.seat_id,
-                location_id=self.ctx.location_id,
-                via="counter",
-                idempotency_key=new_key("counter"),
-            )
-
-        return await self._verdict(run)
+        return await self._redeem(lambda: voucher_of_business(self.ctx.business_id, voucher_id), via="counter")
 
     async def redeem_code(self, raw: str) -> Verdict:
         """Redeem a voucher by the short code a customer reads out or shows."""
-
-        async def run() -> ScanResult:
-            voucher = await find_by_redeem_code(self.ctx.business_id, raw)
-            return await redeem_voucher(
-                self.ctx.business_id,
-                voucher,
-                seat_id=self.ctx.seat_id,
-                location_id=self.ctx.location_id,
-                via="code",
-                idempotency_key=new_key("code"),
-            )
-
-        return await self._verdict(run)
+        return await self._redeem(lambda: find_by_redeem_code(self.ctx.business_id, raw), via="code")
 
     async def stamp_number(self, number: int) -> Verdict:
         """Stamp a card found by search, through the same path as a scan of its code."""
@@ -93,12 +81,26 @@ class Desk:
     async def search(self, query: str) -> list[CardHit]:
         return await search_cards(self.ctx.business_id, query, secret=self.secret)
 
-    async def _verdict(self, run: Callable[[], Awaitable[ScanResult]], *, stamp_key: str | None = None) -> Verdict:
+    async def _redeem(self, find: Callable[[], Awaitable[Voucher]], *, via: str) -> Verdict:
+        async def run() -> Verdict:
+            result = await redeem_voucher(
+                self.ctx.business_id,
+                await find(),
+                seat_id=self.ctx.seat_id,
+                location_id=self.ctx.location_id,
+                via=via,
+                idempotency_key=new_key(via),
+            )
+            return await self._about(result)
+
+        return await self._guard(run)
+
+    async def _guard(self, run: Callable[[], Awaitable[Verdict]]) -> Verdict:
         # A page stays open for a whole shift; a seat revoked meanwhile must stop stamping at once.
         if not await StaffSeat.exists(id=self.ctx.seat_id, revoked_at=None):
             return Verdict("rejected", "Signed out", "This staff login was revoked. Ask the owner.", reason="revoked")
         try:
-            result = await run()
+            return await run()
         except _VoucherAtKiosk:
             return Verdict(
                 "notice",
@@ -111,10 +113,17 @@ class Desk:
         except Exception:
             log.exception("scan failed at seat %s", self.ctx.seat_id)
             return failure()
-        customer = await Customer.get_or_none(id=result.card.customer_id)
-        # With every verdict about a card, what the customer can redeem right now.
-        waiting = tuple(Waiting(v.id, v.title) for v in (await waiting_vouchers([result.card.id]))[result.card.id])
-        return from_result(result, customer.name if customer else None, waiting=waiting, stamp_key=stamp_key)
+
+    async def _about(self, result: ScanResult, *, stamp_key: str | None = None) -> Verdict:
+        name, waiting = await self._customer(result.card)
+        return from_result(result, name, waiting=waiting, stamp_key=stamp_key)
+
+    @staticmethod
+    async def _customer(card: Card) -> tuple[str | None, tuple[Waiting, ...]]:
+        """The holder's name and, as with every verdict about a card, what they can redeem now."""
+        customer = await Customer.get_or_none(id=card.customer_id)
+        waiting = tuple(Waiting(v.id, v.title) for v in (await waiting_vouchers([card.id]))[card.id])
+        return (customer.name if customer else None), waiting
 
 
 def new_key(via: str) -> str:

@@ -12,6 +12,7 @@ from typing import Literal
 
 from hub.domain.outcomes import ScanResult
 from hub.errors import (
+    CannotUndo,
     DomainError,
     ForeignCard,
     ForgedCode,
@@ -22,6 +23,7 @@ from hub.errors import (
     RateLimited,
 )
 from hub.i18n import N_, Lang
+from hub.models import Card, CardTemplate
 
 Tone = Literal["stamped", "reward", "redeemed", "already", "rejected", "notice"]
 
@@ -158,6 +160,23 @@ def from_result(
     return Verdict("rejected", headline, detail, reason=reason, **common)
 
 
+def undone(card: Card, template: CardTemplate, customer_name: str | None, waiting: tuple[Waiting, ...]) -> Verdict:
+    who = f"{customer_name} · card #{card.number}" if customer_name else f"Card #{card.number}"
+    progress = f"{card.stamps} / {template.stamps_required}"
+    return Verdict(
+        "notice",
+        "Stamp undone",
+        f"{who} · back to {progress}.",
+        reason="undone",
+        number=card.number,
+        stamps=card.stamps,
+        stamps_required=template.stamps_required,
+        template_id=template.id,
+        customer=customer_name,
+        vouchers=waiting,
+    )
+
+
 def from_error(error: DomainError) -> Verdict:
     if error.code == "stale_code":  # a screenshot of a rotating card code
         return Verdict("rejected", "Rejected: expired code", error.message, reason=error.code)
@@ -171,6 +190,8 @@ def from_error(error: DomainError) -> Verdict:
         return Verdict("notice", "Already done", "This scan was already processed; nothing changed.", reason=error.code)
     if isinstance(error, RateLimited):
         return Verdict("rejected", "Slow down", error.message, reason=error.code)
+    if isinstance(error, CannotUndo):
+        return Verdict("notice", "Cannot undo", error.message, reason=error.code)
     if isinstance(error, InvalidInput):
         return Verdict("rejected", "Rejected: check the code", error.message, reason=error.code)
     return Verdict("rejected", "Rejected", error.message, reason=error.code)
