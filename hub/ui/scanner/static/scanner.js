@@ -21,7 +21,8 @@
       try {
         this.stream = await navigator.mediaDevices.getUserMedia({
           audio: false,
-          video: { facingMode: facing || "environment", width: { ideal: 1280 }, height: { ideal: 720 } },
+          // "ideal", spelled out: a phone without a back camera still gets its front one.
+          video: { facingMode: { ideal: facing || "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
         });
       } catch (err) {
         this.error = err && err.name === "NotAllowedError"
