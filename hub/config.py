@@ -18,6 +18,9 @@ class Settings:
     port: int
     public_url: str
     redis_prefix: str
+    # False when PUBLIC_URL is unset and `public_url` is only the localhost default: links
+    # meant for other devices then use the address the page was opened at instead.
+    public_url_set: bool = False
 
     @property
     def events_channel(self) -> str:
@@ -59,4 +62,5 @@ def settings() -> Settings:
         port=port,
         public_url=(os.environ.get("PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
         redis_prefix=os.environ.get("REDIS_PREFIX", "stamphub"),
+        public_url_set=bool(os.environ.get("PUBLIC_URL")),
     )

@@ -84,3 +84,11 @@ class StaleCode(DomainError):
         "This card code has expired: it changes every 30 seconds. "
         "Ask the customer to show the live card page, not a screenshot."
     )
+
+
+class CannotUndo(DomainError):
+    """A counter stamp that can no longer be undone; the message says why."""
+
+    code = "cannot_undo"
+    status = 409
+    message = "This stamp can no longer be undone."

@@ -43,7 +43,7 @@ def server_env(**overrides: str) -> dict[str, str]:
 @contextlib.contextmanager
 def running_server(**env_overrides: str) -> Iterator[Server]:
     port = free_port()
-    env = server_env(PORT=str(port), PUBLIC_URL=f"http://127.0.0.1:{port}", **env_overrides)
+    env = server_env(**{"PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}", **env_overrides})
     log_path = Path(env.get("STAMPHUB_DATA", "/tmp")) / f"server-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:

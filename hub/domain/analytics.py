@@ -19,7 +19,7 @@ from tortoise.functions import Count, Sum
 from hub.clock import day_start, local_today, zone
 from hub.models import Business, CardEvent, Location, StaffSeat, Voucher
 
-STAMP_KINDS = ("stamp", "stamp_manual", "stamp_removed")
+STAMP_KINDS = ("stamp", "stamp_manual", "stamp_removed", "stamp_undone")
 ACTIVITY_KINDS = ("issued", "joined", "stamp", "stamp_manual", "voucher_redeemed")
 REWARD_SOURCES = ("card_full", "lottery")
 METRICS = {
@@ -193,7 +193,7 @@ async def staff_table(business_id: int, since: datetime, until: datetime) -> lis
             business_id=business_id,
             created_at__gte=since,
             created_at__lt=until,
-            kind__in=("stamp", "voucher_redeemed"),
+            kind__in=("stamp", "stamp_undone", "voucher_redeemed"),
         )
         .annotate(n=Count("id"), total=Sum("delta"))
         .group_by("location_id", "seat_id", "kind")
@@ -209,8 +209,10 @@ async def staff_table(business_id: int, since: datetime, until: datetime) -> lis
         if key[1] in seats and key[0] is None:
             key = (seats[key[1]].location_id, key[1])
         # A visit may give several stamps (a receipt): stamps count by their delta, redemptions by row.
-        given = int(row["total"] or 0) if row["kind"] == "stamp" else row["n"]
-        table.setdefault(key, {"stamp": 0, "voucher_redeemed": 0})[row["kind"]] += given
+        given = row["n"] if row["kind"] == "voucher_redeemed" else int(row["total"] or 0)
+        # A stamp undone at the counter (a negative delta) takes its seat's stamp back.
+        column = "voucher_redeemed" if row["kind"] == "voucher_redeemed" else "stamp"
+        table.setdefault(key, {"stamp": 0, "voucher_redeemed": 0})[column] += given
     rows = []
     for (location_id, seat_id), n in table.items():
         seat = seats.get(seat_id) if seat_id else None

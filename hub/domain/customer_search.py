@@ -9,6 +9,7 @@ from datetime import datetime
 from tortoise.expressions import Q
 
 from hub.domain import codes
+from hub.domain.vouchers import waiting_vouchers
 from hub.errors import DomainError
 from hub.models import Card, CardTemplate, Customer
 
@@ -25,6 +26,8 @@ class CardHit:
     stamps: int
     stamps_required: int
     last_stamp_at: datetime | None
+    # (voucher id, title) of the vouchers that can be redeemed now
+    vouchers: tuple[tuple[int, str], ...] = ()
 
 
 def _number(query: str) -> int | None:
@@ -74,6 +77,7 @@ async def search_cards(business_id: int, query: str, *, secret: bytes | None = N
         return []
     customers = {c.id: c for c in await Customer.filter(id__in=[r.customer_id for r in rows])}
     templates = {t.id: t for t in await CardTemplate.filter(id__in=list({r.template_id for r in rows}))}
+    waiting = await waiting_vouchers([row.id for row in rows])
     return [
         CardHit(
             card_id=row.id,
@@ -83,6 +87,7 @@ async def search_cards(business_id: int, query: str, *, secret: bytes | None = N
             stamps=row.stamps,
             stamps_required=templates[row.template_id].stamps_required,
             last_stamp_at=row.last_stamp_at,
+            vouchers=tuple((v.id, v.title) for v in waiting[row.id]),
         )
         for row in rows
     ]

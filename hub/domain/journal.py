@@ -20,6 +20,7 @@ KINDS = {
     "stamp": "Stamp",
     "stamp_manual": "Stamp added by owner",
     "stamp_removed": "Stamp removed by owner",
+    "stamp_undone": "Stamp undone at the counter",
     "voucher_issued": "Voucher issued",
     "voucher_redeemed": "Voucher redeemed",
     "voucher_expired": "Voucher expired",
@@ -62,9 +63,11 @@ class JournalRow:
     @property
     def summary(self) -> str:
         detail = self.detail or {}
-        if self.kind in ("stamp", "stamp_manual", "stamp_removed"):
+        if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone"):
             sign = "+" if self.delta > 0 else ""
             text = f"{sign}{self.delta} → {self.stamps_after}"
+            if detail.get("deliberate"):
+                return f"{text} (another item, same visit)"
             return f"{text} ({detail['note']})" if detail.get("note") else text
         if self.kind.startswith("voucher_"):
             title = detail.get("title", "")

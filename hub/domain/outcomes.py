@@ -11,6 +11,7 @@ Outcome = Literal["stamped", "reward", "redeemed", "rejected"]
 
 REASONS = {
     "cooldown": "Already stamped moments ago. Try again in {retry_after} s.",
+    "already_stamped": "Already stamped {seconds_ago} s ago: one visit, one stamp.",
     "daily_cap": "Daily limit reached: {cap} stamps per day.",
     "already_redeemed": "Already redeemed {redeemed_at}{where}.",
     "expired": "This voucher expired {expires_at}.",

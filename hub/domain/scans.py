@@ -5,6 +5,7 @@ from __future__ import annotations
 from hub.domain import codes
 from hub.domain.outcomes import ScanResult
 from hub.domain.stamps import add_stamp
+from hub.domain.visits import Visit
 from hub.domain.vouchers import redeem_voucher
 from hub.errors import ForeignCard, NotFound
 from hub.models import Card, Voucher
@@ -19,11 +20,13 @@ async def scan(
     location_id: int | None = None,
     idempotency_key: str | None = None,
     via: str = "scan",
+    visit: Visit = Visit.ANY,
 ) -> ScanResult:
     """Stamp a card or redeem a voucher from a scanned code.
 
     The signature is checked before any lookup; a signed code of another business is
-    refused without touching its card.
+    refused without touching its card. The staff scanner and the kiosk pass `Visit.ONE`
+    (one stamp per visit); the REST API does not.
     """
     parsed = codes.parse_code(secret, raw_code)
     if parsed.kind == "card":
@@ -35,6 +38,7 @@ async def scan(
                 location_id=location_id,
                 idempotency_key=idempotency_key,
                 source=via,
+                visit=visit,
             )
         except NotFound:
             if await Card.exists(number=parsed.ident, deleted_at=None):

@@ -10,15 +10,19 @@ from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
 
 from hub.clock import day_start, local_today, utcnow
-from hub.domain import lottery, plans, stamp_rows
+from hub.domain import lottery, plans, stamp_rows, visits
 from hub.domain.cards import card_state, updated_event
 from hub.domain.locks import lock_card, lock_card_to_stamp
 from hub.domain.outcomes import ScanResult
+from hub.domain.visits import Visit
 from hub.domain.vouchers import full_card_voucher
 from hub.errors import IdempotencyReplay, InvalidInput, NotFound
 from hub.models import Card, CardEvent, CardTemplate, StaffSeat, Voucher
 from hub.realtime import outbox
 from hub.realtime.events import CardStamped
+
+# What the daily cap counts: stamps given, less those undone at the counter.
+DAILY_CAP_KINDS = ("stamp", visits.UNDONE)
 
 
 async def add_stamp(
@@ -31,10 +35,12 @@ async def add_stamp(
     idempotency_key: str | None = None,
     source: str = "scan",
     count: int = 1,
+    visit: Visit = Visit.ANY,
 ) -> ScanResult:
     """Add `count` stamps (one visit: a scan, or a receipt worth several) to the card `card_id`
     (or the card `number`), honouring the template's cooldown and daily cap. Each full round
     earns its reward; the daily cap may grant fewer stamps than asked, never more.
+    `visit` applies the counter's one-stamp-per-visit guard (hub.domain.visits).
 
     Exactly once under concurrency: the card row is locked for the whole check-and-write,
     and the idempotency key is unique per business. A card of another business is NotFound
@@ -55,7 +61,12 @@ async def add_stamp(
             if locked is None:
                 raise NotFound("No such card.")
             card, template, business = locked
-            if template.cooldown_seconds and card.last_stamp_at:
+            # Under the card's lock: of simultaneous scans of one card, the first stamps and
+            # every other one finds its stamp here.
+            if visit is Visit.ONE and (earlier := await visits.earlier_stamp(conn, card, business, now)):
+                return ScanResult("rejected", card, template, reason="already_stamped", detail=earlier)
+            # A deliberate extra stamp is the staff's decision for this visit: no cooldown.
+            if visit is not Visit.EXTRA and template.cooldown_seconds and card.last_stamp_at:
                 wait = card.last_stamp_at + timedelta(seconds=template.cooldown_seconds) - now
                 if wait.total_seconds() > 0:
                     return ScanResult(
@@ -69,7 +80,10 @@ async def add_stamp(
                 since = day_start(local_today(business.timezone, now), business.timezone)
                 given = (
                     await CardEvent.filter(
-                        business_id=business_id, customer_id=card.customer_id, kind="stamp", created_at__gte=since
+                        business_id=business_id,
+                        customer_id=card.customer_id,
+                        kind__in=DAILY_CAP_KINDS,
+                        created_at__gte=since,
                     )
                     .using_db(conn)
                     .annotate(given=Sum("delta"))
@@ -99,7 +113,7 @@ async def add_stamp(
                 "seat_id": seat_id,
                 "location_id": location_id,
                 "idempotency_key": idempotency_key,
-                "detail": {"source": source},
+                "detail": {"source": source, "deliberate": True} if visit is Visit.EXTRA else {"source": source},
             }
             voucher = None
             if full:

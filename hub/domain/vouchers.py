@@ -190,6 +190,24 @@ async def redemption_detail(voucher: Voucher) -> dict[str, Any]:
     }
 
 
+async def waiting_vouchers(card_ids: list[int]) -> dict[int, list[Voucher]]:
+    """Per card, its vouchers that can be redeemed now, oldest first (the one to use up first)."""
+    now = utcnow()
+    waiting: dict[int, list[Voucher]] = {card_id: [] for card_id in card_ids}
+    for voucher in await Voucher.filter(card_id__in=card_ids, state__in=LIVE).order_by("id"):
+        # Past its expiry a voucher is dead even before the expiry job has run.
+        if voucher.expires_at is None or voucher.expires_at > now:
+            waiting[voucher.card_id].append(voucher)
+    return waiting
+
+
+async def voucher_of_business(business_id: int, voucher_id: int) -> Voucher:
+    voucher = await Voucher.get_or_none(id=voucher_id, business_id=business_id)
+    if voucher is None:
+        raise NotFound("No such voucher.")
+    return voucher
+
+
 async def find_by_redeem_code(redis: Redis, prefix: str, business_id: int, raw: str, *, client: str) -> Voucher:
     """The business's voucher behind a redeem code typed or sent by `client` (an API caller's
     address, `seat:<id>`), behind the one limiter for redeem codes (`hub.domain.guesses`).

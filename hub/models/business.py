@@ -14,6 +14,9 @@ class Business(Model):
     ops_count = fields.IntField(default=0)
     grace_until = fields.DatetimeField(null=True)
     payment_customer = fields.CharField(max_length=64, null=True)
+    # One visit, one stamp: the staff scanner and the kiosk ask before stamping a card again
+    # this soon after its last stamp (hub.domain.visits); 0 is off. The REST API ignores it.
+    visit_window_seconds = fields.IntField(default=120)
     created_at = Timestamp(auto_now_add=True)
 
     class Meta:

@@ -7,11 +7,13 @@ a test puts a video of a code into that file before the page opens the camera.
 
 from __future__ import annotations
 
+import asyncio
+import re
 import time
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, Page, WebSocketRoute, expect
 
 from tests.camera import CAMERA_FILE, qr_scene, show_to_camera, write_y4m  # noqa: F401
 from tests.servers import Server, running_server
@@ -66,3 +68,21 @@ async def scanner_types(page: Page, text: str, *, gap_ms: float = 4.0) -> None:
         await cdp.send("Input.dispatchKeyEvent", {"type": "keyUp", "timestamp": at + 0.001, **enter})
     finally:
         await cdp.detach()
+
+
+async def hold_connection(page: Page, seconds: float) -> None:
+    """Let the page's live connection to the server open only `seconds` after it asks, as on a
+    slow link: whatever the page does before then has no server to talk to."""
+
+    async def late(ws: WebSocketRoute) -> None:
+        await asyncio.sleep(seconds)
+        ws.connect_to_server()
+
+    await page.route_web_socket(re.compile(r".*/_nicegui_ws/.*"), late)
+
+
+async def autopilot_on(page: Page, shop) -> None:
+    await sign_in(page, shop.seat_login, shop.seat_password)
+    await page.get_by_text("Auto-stamp", exact=True).click()
+    await expect(page.get_by_text("Auto-stamp is on")).to_be_visible()
+    await page.wait_for_function("window.StamphubWedge && window.StamphubWedge.enabled")

@@ -7,17 +7,10 @@ from playwright.async_api import Page, expect
 
 from hub.domain import codes
 from hub.models import Card
-from tests.browser.conftest import scanner_types, sign_in
+from tests.browser.conftest import autopilot_on, scanner_types
 from tests.factories import make_shop
 
 pytestmark = pytest.mark.browser
-
-
-async def autopilot_on(page: Page, shop) -> None:
-    await sign_in(page, shop.seat_login, shop.seat_password)
-    await page.get_by_text("Auto-stamp", exact=True).click()
-    await expect(page.get_by_text("Auto-stamp is on")).to_be_visible()
-    await page.wait_for_function("window.StamphubWedge && window.StamphubWedge.enabled")
 
 
 async def test_a_fast_key_burst_with_enter_stamps_the_card(page: Page, secret):

@@ -3,7 +3,7 @@ from nicegui.testing import User
 
 from hub.domain.businesses import authenticate_seat
 from hub.errors import Unauthorized
-from hub.models import Location, StaffSeat
+from hub.models import Business, Location, StaffSeat
 from tests.ui.test_admin_support import eventually, sign_in
 
 
@@ -94,3 +94,20 @@ async def test_seat_changes_are_scoped_to_the_business(shop, other_shop):
             continue
         raise AssertionError("another business's seat was changed")
     assert (await StaffSeat.get(id=other_shop.seat.id)).name == "Bar Counter"
+
+
+async def test_an_owner_sets_how_long_one_visit_lasts_at_the_counter(user: User, live, redis, shop):
+    await sign_in(user, shop)
+    await user.open("/admin/staff")
+    await user.should_see("One visit, one stamp")
+    user.find(marker="visit-window").clear().type("5")
+    user.find(marker="visit-window-save").click()
+    await eventually(lambda: _window_is(shop, 300))
+    user.find(marker="visit-window").clear().type("90")
+    user.find(marker="visit-window-save").click()
+    await user.should_see("Choose between 0 and 60 minutes.", retries=50)
+    assert await _window_is(shop, 300)
+
+
+async def _window_is(shop, seconds: int) -> bool:
+    return (await Business.get(id=shop.business_id)).visit_window_seconds == seconds

@@ -18,6 +18,7 @@ from hub import clock
 from hub.domain import codes, lottery
 from hub.domain.cards import delete_card
 from hub.domain.stamps import adjust_stamps
+from hub.domain.visits import set_visit_window
 from hub.models import Card, CardTemplate, Voucher
 from tests.factories import make_shop, new_card
 from tests.ui.test_scanner_login import sign_in
@@ -161,6 +162,9 @@ async def test_every_rejection_is_shown_plainly(user: User, live, redis, shop, o
     burst(user, codes.card_code(secret, shop.card.number), key="k-first-0000001")
     await user.should_see("Stamped 1 / 8", retries=50)
     burst(user, codes.card_code(secret, shop.card.number), key="k-second-000001")
+    await user.should_see("at Bar Counter", retries=50)  # one visit, one stamp
+    await set_visit_window(shop.business_id, 0)
+    burst(user, codes.card_code(secret, shop.card.number), key="k-third-0000001")
     await user.should_see("Rejected: cooldown", retries=50)
     await user.should_see("Try again in", retries=50)
     assert (await Card.get(id=other_shop.card.id)).stamps == 0

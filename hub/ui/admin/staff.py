@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from urllib.parse import urlencode
 
+from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.domain.businesses import add_location, add_seat, rename_seat, reset_seat_password, revoke_seat
-from hub.errors import DomainError
-from hub.models import Location, StaffSeat
+from hub.domain.visits import set_visit_window
+from hub.errors import DomainError, InvalidInput
+from hub.models import Business, Location, StaffSeat
 from hub.runtime import runtime
 from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login, when
 
@@ -23,29 +26,65 @@ def new_pin() -> str:
     return f"{secrets.randbelow(10**6):06d}"
 
 
-def scanner_link(login: str) -> str:
-    return f"{runtime().settings.public_url}{SCANNER_PATH}?login={login}"
+def scanner_link(login: str, opened_at: str) -> str:
+    """The link a seat opens on its device: the login is filled in, the PIN is typed there.
+
+    On PUBLIC_URL; without it, on the address this admin page was opened at (a phone at the
+    counter cannot reach "localhost")."""
+    conf = runtime().settings
+    base = conf.public_url if conf.public_url_set else opened_at.rstrip("/")
+    return f"{base}{SCANNER_PATH}?{urlencode({'login': login})}"
 
 
-async def staff_page() -> RedirectResponse | None:
+async def staff_page(request: Request) -> RedirectResponse | None:
     session = await owner_session()
     if session is None:
         return to_login()
+    opened_at = str(request.base_url)
 
     @ui.refreshable
     async def listing() -> None:
-        await seats(session, listing.refresh)
+        await seats(session, listing.refresh, opened_at)
 
     with frame(session, "Staff"):
         ui.label(
             "One staff login per workstation (Bar Counter, Cash Register, Kiosk Tablet). Stamps are credited to "
             "the login, so the Overview shows who stamped how many."
         ).classes("text-stone-600")
+        await visit_window_form(session)
         await listing()
     return None
 
 
-async def seats(session: Session, refresh: Callable[[], object]) -> None:
+async def visit_window_form(session: Session) -> None:
+    """One visit, one stamp: how soon the scanner and the kiosk ask before stamping a card again."""
+    business = await Business.get(id=session.business_id)
+
+    async def save() -> None:
+        try:
+            await set_visit_window(session.business_id, round(float(minutes.value or 0) * 60))
+        except (DomainError, ValueError, TypeError) as error:
+            show_error(error if isinstance(error, DomainError) else InvalidInput("Type a number of minutes."))
+            return
+        ui.notify("Saved.", type="positive")
+
+    with ui.card().classes("w-full"):
+        ui.label("One visit, one stamp").classes("text-lg font-bold")
+        ui.label(
+            "A card stamped by any seat this recently is answered “Already stamped” at the scanner and the kiosk, "
+            "with +1 for orders of several items. 0 switches this off. The REST API keeps its own rules."
+        ).classes("text-sm text-stone-600")
+        with ui.row().classes("items-end gap-2"):
+            minutes = (
+                ui.number("Minutes", value=business.visit_window_seconds / 60, min=0, max=60, step=0.5)
+                .props("outlined dense")
+                .classes("w-32")
+                .mark("visit-window")
+            )
+            ui.button("Save", on_click=save).mark("visit-window-save")
+
+
+async def seats(session: Session, refresh: Callable[[], object], opened_at: str) -> None:
     locations = await Location.filter(business_id=session.business_id).order_by("id")
     if not locations:
         ui.label("Create a location first.").classes("text-stone-500")
@@ -56,11 +95,11 @@ async def seats(session: Session, refresh: Callable[[], object]) -> None:
             ui.label(location.name).classes("text-lg font-bold")
             rows = await StaffSeat.filter(business_id=session.business_id, location_id=location.id).order_by("id")
             for seat in rows:
-                seat_row(session, seat, refresh)
+                seat_row(session, seat, refresh, opened_at)
             add_seat_form(session, location, refresh)
 
 
-def seat_row(session: Session, seat: StaffSeat, refresh: Callable[[], object]) -> None:
+def seat_row(session: Session, seat: StaffSeat, refresh: Callable[[], object], opened_at: str) -> None:
     revoked = seat.revoked_at is not None
     with (
         ui.row()
@@ -72,7 +111,7 @@ def seat_row(session: Session, seat: StaffSeat, refresh: Callable[[], object]) -
         if revoked:
             ui.label(f"revoked {when(seat.revoked_at)}").classes("text-sm text-red-700").mark(f"seat-revoked-{seat.id}")
             return
-        link = scanner_link(seat.login)
+        link = scanner_link(seat.login, opened_at)
         ui.link(link, link, new_tab=True).classes("text-sm grow truncate").mark(f"seat-link-{seat.id}")
         ui.button(icon="edit", on_click=lambda: rename_dialog(session, seat, refresh)).props(
             "flat round dense"

@@ -111,7 +111,7 @@ def describe(row: HistoryRow, lang: Lang) -> str:
             return lang._("Stamp added")
         case "stamp_manual":
             return lang._("Stamps added by the shop: {count}", count=lang.number(row.delta))
-        case "stamp_removed":
+        case "stamp_removed" | "stamp_undone":
             return lang._("Stamps removed by the shop: {count}", count=lang.number(abs(row.delta)))
         case "voucher_issued":
             return lang._("Voucher received: {title}", title=title)

@@ -18,6 +18,7 @@ def include() -> None:
     """Load the script before the page connects, so the server may call it at once."""
     version = int(max(p.stat().st_mtime for p in STATIC_DIR.iterdir()))
     ui.add_head_html(
+        f'<script src="{URL}/wedge.js?v={version}"></script>'
         f'<script src="{URL}/scanner.js?v={version}"></script>'
         f'<link rel="stylesheet" href="{URL}/scanner.css?v={version}">'
     )

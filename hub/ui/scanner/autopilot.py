@@ -33,10 +33,16 @@ class Autopilot:
             .mark("autopilot")
         )
         ui.on(EVENT, self._burst)
-        self._tell_browser()
+        # In the page itself, right after the wedge script: it listens from the first paint.
+        # Told over the connection instead, it missed the first scan's leading keys.
+        ui.add_head_html(f"<script>StamphubWedge.enable({self._js_on})</script>")
+
+    @property
+    def _js_on(self) -> str:
+        return "true" if self.on else "false"
 
     def _tell_browser(self) -> None:
-        self.switch.client.run_javascript(f"window.StamphubWedge && StamphubWedge.enable({str(self.on).lower()})")
+        self.switch.client.run_javascript(f"window.StamphubWedge && StamphubWedge.enable({self._js_on})")
 
     def _toggled(self, event: ValueChangeEventArguments) -> None:
         self.on = bool(event.value)

@@ -141,7 +141,10 @@ class CameraScanner:
 
 
 def photo_upload(on_code: OnCode, on_miss: Callable[[Verdict], None]) -> ui.upload:
-    """The fallback without a camera: a photo of the code, taken or picked on the device."""
+    """The fallback without a camera: a photo of the code, taken or picked on the device.
+
+    It shows as one button; the uploader behind it stays out of sight (its file list and
+    "0.0B / 0.00%" meant nothing at the counter)."""
 
     async def handle(event) -> None:
         data = await event.file.read()
@@ -156,9 +159,13 @@ def photo_upload(on_code: OnCode, on_miss: Callable[[Verdict], None]) -> ui.uplo
             return
         await on_code(codes[0])
 
-    return (
-        ui.upload(label="Photo of the code", auto_upload=True, on_upload=handle, max_file_size=15 * 1024 * 1024)
-        .props('accept="image/*" flat bordered')
-        .classes("w-full")
+    upload = (
+        ui.upload(auto_upload=True, on_upload=handle, max_file_size=15 * 1024 * 1024)
+        .props('accept="image/*"')
+        .classes("stamphub-offscreen")
         .mark("photo")
     )
+    ui.button("Take a photo of the code", icon="photo_camera", on_click=lambda: upload.run_method("pickFiles")).props(
+        "outline no-caps"
+    ).classes("w-full").mark("photo-button")
+    return upload

@@ -28,6 +28,7 @@ from hub.ui.scanner.verdicts import TONE_STYLE, Verdict, for_customer
 FACING_KEY = "kiosk_facing"
 RESULT_SECONDS = 5.0
 NO_CAMERA = N_("{error} Please ask our staff.")
+HAS_REWARD = N_("You have a reward — show this card to the staff")
 
 
 class Kiosk:
@@ -78,6 +79,8 @@ class Kiosk:
             ui.icon(icon, size="120px")
             ui.label(headline).classes("text-6xl font-bold").mark("kiosk-headline")
             ui.label(detail).classes("text-3xl").mark("kiosk-detail")
+            if verdict.vouchers and verdict.tone != "reward":  # a reward says so itself
+                ui.label(self.lang._(HAS_REWARD)).classes("text-3xl font-bold").mark("kiosk-rewards")
             if template is not None and verdict.good:
                 with ui.element("div").classes("w-96 text-left"):
                     self._card(template, verdict.stamps or 0)

@@ -17,11 +17,12 @@ from hub.ui.scanner.panels import LiveFeed, redeem_panel, search_panel
 from hub.ui.scanner.session import current_seat, log_out, login_form
 
 
-async def scanner_page() -> None:
+async def scanner_page(login: str = "") -> None:
     assets.include()
     ctx = await current_seat("/scanner")
     if ctx is None:
-        login_form("Staff scanner", "/scanner")
+        # A seat's link from the Staff page fills in its login: open the link, type the PIN.
+        login_form("Staff scanner", "/scanner", login_hint=login)
         return
     desk = Desk(ctx, runtime().settings.secret_key)
 
@@ -46,7 +47,7 @@ async def scanner_page() -> None:
 
     with ui.row().classes("w-full p-4 gap-6 items-start justify-center"):
         with ui.column().classes("gap-4").style("flex:1 1 420px;max-width:720px"):
-            outcome = OutcomePanel()
+            outcome = OutcomePanel(desk)
             with ui.column().classes("w-full gap-2") as manual:
                 camera = CameraScanner(lambda code: scanned(code, "camera"))
                 photo_upload(lambda code: scanned(code, "photo"), outcome.show)
@@ -63,13 +64,13 @@ async def scanner_page() -> None:
     switch_mode(autopilot.on)
 
 
-async def kiosk_page(request: Request, lang: str | None = None) -> None:
+async def kiosk_page(request: Request, lang: str | None = None, login: str = "") -> None:
     # Chosen before signing in, so `/kiosk?lang=de` set up once on the tablet outlasts the login.
     language = page_language(request, lang)
     assets.include()
     ctx = await current_seat("/kiosk")
     if ctx is None:
-        login_form("Self-service kiosk", "/kiosk")
+        login_form("Self-service kiosk", "/kiosk", login_hint=login)
         return
     await Kiosk(ctx, runtime().settings.secret_key, language).build()
 

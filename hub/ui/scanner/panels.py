@@ -14,7 +14,8 @@ from hub import clock
 from hub.domain.customer_search import CardHit
 from hub.ui.live import subscribe
 from hub.ui.scanner.desk import Desk
-from hub.ui.scanner.verdicts import Verdict
+from hub.ui.scanner.rewards import waiting_rewards
+from hub.ui.scanner.verdicts import Verdict, Waiting
 
 Show = Callable[[Verdict], None]
 
@@ -50,10 +51,13 @@ def search_panel(desk: Desk, show: Show) -> None:
         hits[:] = await desk.search(searched["query"])
         results.refresh()
 
-    async def stamp(hit: CardHit) -> None:
-        show(await desk.stamp_number(hit.number))
+    async def after(verdict: Verdict) -> None:
+        show(verdict)
         hits[:] = await desk.search(searched["query"])
         results.refresh()
+
+    async def stamp(hit: CardHit) -> None:
+        await after(await desk.stamp_number(hit.number))
 
     @ui.refreshable
     def results() -> None:
@@ -70,6 +74,9 @@ def search_panel(desk: Desk, show: Show) -> None:
                 ui.button("Stamp", on_click=lambda h=hit: stamp(h)).props("unelevated dense").mark(
                     f"stamp-{hit.number}"
                 )
+            waiting = [Waiting(voucher_id, title) for voucher_id, title in hit.vouchers]
+            with ui.element("div").classes("w-full rounded bg-amber-100 p-2 text-amber-950" if waiting else "hidden"):
+                waiting_rewards(desk, waiting, hit.name, after, props="unelevated no-caps dense color=amber-9")
 
     with ui.card().classes("w-full"):
         ui.label("Search customer").classes("text-lg font-bold")

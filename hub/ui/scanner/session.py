@@ -49,10 +49,12 @@ def login_form(title: str, next_path: str, *, login_hint: str = "") -> None:
     with ui.column().classes("absolute-center items-stretch gap-3 w-80"):
         ui.label(title).classes("text-2xl font-bold text-center")
         ui.label("Sign in with your staff login").classes("text-center opacity-70")
-        login = ui.input("Staff login", value=login_hint[:64]).props("outlined autofocus autocomplete=username")
-        login.mark("login")
+        # The cursor waits where typing starts: the PIN when the link filled in the login.
+        hint = login_hint.strip()[:64]
+        login = ui.input("Staff login", value=hint).props("outlined autocomplete=username").mark("login")
         pin = ui.input("PIN", password=True).props("outlined autocomplete=current-password inputmode=numeric")
         pin.mark("pin").on("keydown.enter", submit)
+        (pin if hint else login).props("autofocus")
         message = ui.label().classes("text-red-700 font-medium min-h-6").mark("login-error")
         ui.button("Sign in", on_click=submit).props("unelevated size=lg").mark("sign-in")
 

@@ -6,11 +6,13 @@ The staff's words are English; the kiosk's (`for_customer`) are in the customer'
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from hub.domain.outcomes import ScanResult
 from hub.errors import (
+    CannotUndo,
     DomainError,
     ForeignCard,
     ForgedCode,
@@ -21,14 +23,17 @@ from hub.errors import (
     RateLimited,
 )
 from hub.i18n import N_, Lang
+from hub.models import Card, CardTemplate
 
-Tone = Literal["stamped", "reward", "redeemed", "rejected", "notice"]
+Tone = Literal["stamped", "reward", "redeemed", "already", "rejected", "notice"]
 
-# Bright, unambiguous colours: green is "done", amber a celebration, blue a hand-over, red "no".
+# Bright, unambiguous colours: green is "done", gold a celebration, blue a hand-over, amber
+# "this visit already has its stamp", red "no".
 TONE_STYLE: dict[Tone, tuple[str, str]] = {
     "stamped": ("#15803d", "check_circle"),
-    "reward": ("#b45309", "emoji_events"),
+    "reward": ("#a16207", "emoji_events"),
     "redeemed": ("#1d4ed8", "redeem"),
+    "already": ("#d97706", "history"),
     "rejected": ("#b91c1c", "block"),
     "notice": ("#475569", "info"),
 }
@@ -43,6 +48,23 @@ REJECTED = {
 }
 
 
+# Who gave a stamp that was not given at a seat, for "Already stamped 40 s ago …".
+_GIVEN_BY = {
+    "api": " by the till",
+    "pos": " by the till",
+    "insert": " with a delivery insert",
+    "receipt": " by receipt",
+}
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A voucher of the card that can be redeemed now."""
+
+    voucher_id: int
+    title: str
+
+
 @dataclass(frozen=True)
 class Verdict:
     tone: Tone
@@ -53,6 +75,10 @@ class Verdict:
     stamps: int | None = None
     stamps_required: int | None = None
     template_id: int | None = None
+    customer: str | None = None
+    vouchers: tuple[Waiting, ...] = ()
+    # The idempotency key of the stamp this verdict reports, which names it for Undo.
+    stamp_key: str | None = None
 
     @property
     def good(self) -> bool:
@@ -60,10 +86,39 @@ class Verdict:
 
     @property
     def sound(self) -> str:
+        if self.tone == "already":
+            return "again"
         return "reward" if self.tone == "reward" else "ok" if self.good else "error"
 
 
-def from_result(result: ScanResult, customer_name: str | None = None) -> Verdict:
+def waiting_text(vouchers: Sequence[Waiting]) -> str:
+    """The line "2 rewards waiting: Free coffee, Free cake", or "" when there is none."""
+    if not vouchers:
+        return ""
+    titles = ", ".join(v.title for v in vouchers)
+    return f"{len(vouchers)} reward{'s' if len(vouchers) > 1 else ''} waiting: {titles}"
+
+
+def _ago(seconds: int) -> str:
+    minutes, seconds = divmod(max(0, seconds), 60)
+    if not minutes:
+        return f"{seconds} s"
+    return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+
+
+def _already(detail: dict, who: str, progress: str) -> tuple[str, str]:
+    where = f" at {detail['seat_name']}" if detail.get("seat_name") else _GIVEN_BY.get(detail.get("source") or "", "")
+    headline = f"Already stamped {_ago(int(detail.get('seconds_ago', 0)))} ago{where}"
+    return headline, f"{who} · {progress}. One visit, one stamp: +1 for another item."
+
+
+def from_result(
+    result: ScanResult,
+    customer_name: str | None = None,
+    *,
+    waiting: tuple[Waiting, ...] = (),
+    stamp_key: str | None = None,
+) -> Verdict:
     card = result.card
     who = f"{customer_name} · card #{card.number}" if customer_name else f"Card #{card.number}"
     common = {
@@ -71,7 +126,11 @@ def from_result(result: ScanResult, customer_name: str | None = None) -> Verdict
         "stamps": card.stamps,
         "stamps_required": result.template.stamps_required,
         "template_id": result.template.id,
+        "customer": customer_name,
+        "vouchers": waiting,
     }
+    if result.outcome in ("stamped", "reward"):
+        common["stamp_key"] = stamp_key
     if result.outcome == "stamped":
         return Verdict("stamped", f"Stamped {card.stamps} / {result.template.stamps_required}", who, **common)
     if result.outcome == "reward" and result.voucher is None:  # a full lottery card that drew a blank
@@ -83,6 +142,9 @@ def from_result(result: ScanResult, customer_name: str | None = None) -> Verdict
         title = result.voucher.title if result.voucher else ""
         return Verdict("redeemed", "Voucher redeemed", f"Hand over: {title}. {who}", **common)
     reason = result.reason or "rejected"
+    if reason == "already_stamped":
+        headline, detail = _already(result.detail, who, f"{card.stamps} / {result.template.stamps_required}")
+        return Verdict("already", headline, detail, reason=reason, **common)
     headline = REJECTED.get(reason, "Rejected")
     detail = result.message
     if reason == "already_redeemed":
@@ -98,6 +160,23 @@ def from_result(result: ScanResult, customer_name: str | None = None) -> Verdict
     return Verdict("rejected", headline, detail, reason=reason, **common)
 
 
+def undone(card: Card, template: CardTemplate, customer_name: str | None, waiting: tuple[Waiting, ...]) -> Verdict:
+    who = f"{customer_name} · card #{card.number}" if customer_name else f"Card #{card.number}"
+    progress = f"{card.stamps} / {template.stamps_required}"
+    return Verdict(
+        "notice",
+        "Stamp undone",
+        f"{who} · back to {progress}.",
+        reason="undone",
+        number=card.number,
+        stamps=card.stamps,
+        stamps_required=template.stamps_required,
+        template_id=template.id,
+        customer=customer_name,
+        vouchers=waiting,
+    )
+
+
 def from_error(error: DomainError) -> Verdict:
     if error.code == "stale_code":  # a screenshot of a rotating card code
         return Verdict("rejected", "Rejected: expired code", error.message, reason=error.code)
@@ -111,6 +190,8 @@ def from_error(error: DomainError) -> Verdict:
         return Verdict("notice", "Already done", "This scan was already processed; nothing changed.", reason=error.code)
     if isinstance(error, RateLimited):
         return Verdict("rejected", "Slow down", error.message, reason=error.code)
+    if isinstance(error, CannotUndo):
+        return Verdict("notice", "Cannot undo", error.message, reason=error.code)
     if isinstance(error, InvalidInput):
         return Verdict("rejected", "Rejected: check the code", error.message, reason=error.code)
     return Verdict("rejected", "Rejected", error.message, reason=error.code)
@@ -127,8 +208,10 @@ def failure() -> Verdict:
 
 
 # The kiosk speaks to the customer: warm words, no staff jargon. `{business}` is the shop's name.
+_MOMENTS_AGO = (N_("Already stamped"), N_("This card was stamped moments ago. Ask our staff if something is wrong."))
 FOR_CUSTOMER: dict[str, tuple[str, str]] = {
-    "cooldown": (N_("Already stamped"), N_("This card was stamped moments ago. Ask our staff if something is wrong.")),
+    "cooldown": _MOMENTS_AGO,
+    "already_stamped": _MOMENTS_AGO,
     "daily_cap": (N_("That's all for today"), N_("This card has all the stamps it can get today. Come back tomorrow!")),
     "other_business": (N_("Wrong card"), N_("This card is not a {business} card.")),
     "revoked": (N_("Kiosk closed"), N_("Please ask our staff at the counter.")),

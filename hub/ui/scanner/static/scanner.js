@@ -1,6 +1,6 @@
-// Staff scanner and kiosk: camera frames for the server-side decoder, keyboard-wedge bursts,
-// and the beep. The server drives the camera loop (it pulls frames), so there is always at
-// most one frame in flight per device and a slow connection simply lowers the frame rate.
+// Staff scanner and kiosk: camera frames for the server-side decoder, and the beep (the
+// keyboard wedge is in wedge.js). The server drives the camera loop (it pulls frames), so there
+// is always at most one frame in flight per device and a slow connection lowers the frame rate.
 (() => {
   "use strict";
 
@@ -21,7 +21,8 @@
       try {
         this.stream = await navigator.mediaDevices.getUserMedia({
           audio: false,
-          video: { facingMode: facing || "environment", width: { ideal: 1280 }, height: { ideal: 720 } },
+          // "ideal", spelled out: a phone without a back camera still gets its front one.
+          video: { facingMode: { ideal: facing || "environment" }, width: { ideal: 1280 }, height: { ideal: 720 } },
         });
       } catch (err) {
         this.error = err && err.name === "NotAllowedError"
@@ -69,79 +70,19 @@
     },
   };
 
-  // A scanner "types" a whole code in a few milliseconds per key and ends with Enter;
-  // a person needs far more than MAX_GAP_MS between keys, so their typing never forms a burst.
-  const wedge = {
-    enabled: false,
-    MAX_GAP_MS: 50,
-    MIN_LENGTH: 8,
-    buffer: "",
-    last: 0,
-    bursts: 0,
-
-    enable(on) {
-      this.enabled = !!on;
-      this.buffer = "";
-      if (this.enabled) this.release();
-    },
-
-    // A focused button or toggle would take the scanner's Enter as a press (the Auto-stamp
-    // switch itself, right after it was turned on), so focus goes back to the page.
-    release() {
-      const el = document.activeElement;
-      if (el && el !== document.body && !this.editing() && el.blur) el.blur();
-    },
-
-    editing() {
-      const el = document.activeElement;
-      if (!el || el === document.body) return false;
-      return el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName);
-    },
-
-    onKey(event) {
-      if (!this.enabled || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (this.editing()) {
-        this.buffer = "";
-        return;
-      }
-      // The first printable key of a possible burst frees the focus; Space and Enter on their
-      // own still press a focused button for keyboard users.
-      if (event.key.length === 1 && event.key !== " ") this.release();
-      // The input's own time, not the handler's: a busy page handles queued keys in a rush,
-      // which must not make slow typing look like a burst.
-      const now = event.timeStamp || performance.now();
-      const gap = now - this.last;
-      if (event.key === "Enter" || event.key === "Tab") {
-        const code = this.buffer;
-        this.buffer = "";
-        if (code.length >= this.MIN_LENGTH && gap < this.MAX_GAP_MS * 2) {
-          event.preventDefault();
-          event.stopPropagation();
-          this.bursts += 1;
-          emitEvent("stamphub_wedge", { code, key: newKey() });
-        }
-        return;
-      }
-      if (event.key.length !== 1) return;
-      if (gap > this.MAX_GAP_MS) this.buffer = "";
-      this.buffer += event.key;
-      this.last = now;
-      if (this.buffer.length > 200) this.buffer = "";
-    },
-  };
-
-  function newKey() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
-  }
-
   const feedback = {
     audio: null,
     unlock() {
       const Ctx = window.AudioContext || window.webkitAudioContext;
       if (!Ctx) return;
-      if (!this.audio) this.audio = new Ctx();
-      if (this.audio.state === "suspended") this.audio.resume();
+      // Runs inside the first key's handler: whatever the audio stack does, it must not throw
+      // there, or that key (the first of a scan) would be lost.
+      try {
+        if (!this.audio) this.audio = new Ctx();
+        if (this.audio.state === "suspended") this.audio.resume().catch(() => {});
+      } catch (err) {
+        this.audio = null;
+      }
     },
     tone(freq, start, length) {
       const ctx = this.audio;
@@ -174,14 +115,12 @@
     },
   };
 
-  document.addEventListener("keydown", (event) => wedge.onKey(event), true);
   // Browsers only start audio after a user gesture; the first tap or key unlocks it.
   ["pointerdown", "keydown"].forEach((type) =>
     document.addEventListener(type, () => feedback.unlock(), { once: true, capture: true }),
   );
 
   window.StamphubCamera = camera;
-  window.StamphubWedge = wedge;
   window.StamphubFeedback = feedback;
   // A kiosk tablet must not dim and lock while it waits for the next customer. The lock is
   // released whenever the page is hidden, so it is taken again when the page shows.
