@@ -10,7 +10,7 @@ from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 from PIL import Image
 
-from hub.models import Customer, WebhookDelivery
+from hub.models import Customer
 from hub.wallet.config import wallet_config
 from tests.integrations.conftest import auth
 from tests.loop_watch import LoopWatch
@@ -156,6 +156,5 @@ async def test_an_image_is_decoded_while_every_page_keeps_running(user: User, li
 
 async def test_a_retry_of_a_delivery_id_beyond_the_database_answers_422_not_500(api, shop):
     # The example the fuzzing run found: replaying delivery 2**63.
-    assert not await WebhookDelivery.exists(id=1)
     response = await api.post(f"/api/v1/webhooks/deliveries/{2**63}/replay", headers=auth(shop, "r1"))
     assert response.status_code == 422

@@ -3,7 +3,7 @@
 from nicegui import app, ui
 from nicegui.testing import User
 
-from hub.domain import codes
+from hub.domain import codes, owner_sessions
 from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.domain.vouchers import redeem_voucher
 from hub.models import CardEvent, OwnerAccount, Voucher
@@ -15,7 +15,7 @@ async def sign_in_as_owner(user: User, shop) -> None:
 
     @ui.page("/test-support/owner-session")
     def owner_session() -> None:
-        app.storage.user["owner"] = {"id": owner.id, "business_id": owner.business_id, "email": owner.email}
+        app.storage.user["owner"] = owner_sessions.session_for(owner)
 
     await user.open("/test-support/owner-session")
 
