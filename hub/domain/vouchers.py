@@ -217,6 +217,39 @@ async def find_by_redeem_code(business_id: int, raw: str) -> Voucher:
     return voucher
 
 
+async def expire_voucher(
+    conn: BaseDBAsyncClient,
+    voucher: Voucher,
+    card: Card,
+    *,
+    note: str = "",
+    seat_id: int | None = None,
+    location_id: int | None = None,
+) -> bool:
+    """Move a live voucher to `expired` in the caller's transaction, journaled and announced.
+
+    False when it is no longer live: the update is conditional like a redemption's, so of a
+    redemption and an expiry at the same moment exactly one wins."""
+    live = Voucher.filter(id=voucher.id, state__in=LIVE).using_db(conn)
+    if not await live.update(state=VoucherState.EXPIRED):
+        return False
+    voucher.state = VoucherState.EXPIRED
+    await CardEvent.create(
+        business_id=card.business_id,
+        card_id=card.id,
+        customer_id=card.customer_id,
+        kind="voucher_expired",
+        stamps_after=card.stamps,
+        voucher_id=voucher.id,
+        seat_id=seat_id,
+        location_id=location_id,
+        detail={"title": voucher.title, "note": note} if note else {"title": voucher.title},
+        using_db=conn,
+    )
+    await outbox.record(conn, voucher_event("voucher.expired", voucher, card, seat_id=seat_id, location_id=location_id))
+    return True
+
+
 async def expire_vouchers(*, voucher_ids: list[int] | None = None) -> int:
     """Move live vouchers past their expiry to `expired`; returns how many."""
     now = utcnow()
@@ -226,24 +259,9 @@ async def expire_vouchers(*, voucher_ids: list[int] | None = None) -> int:
     count = 0
     for voucher in await query:
         async with in_transaction() as conn:
-            changed = (
-                await Voucher.filter(id=voucher.id, state__in=LIVE).using_db(conn).update(state=VoucherState.EXPIRED)
-            )
-            if not changed:
-                continue
-            voucher.state = VoucherState.EXPIRED
             card = await Card.get(id=voucher.card_id).using_db(conn)
-            await CardEvent.create(
-                business_id=card.business_id,
-                card_id=card.id,
-                customer_id=card.customer_id,
-                kind="voucher_expired",
-                stamps_after=card.stamps,
-                voucher_id=voucher.id,
-                detail={"title": voucher.title},
-                using_db=conn,
-            )
-            await outbox.record(conn, voucher_event("voucher.expired", voucher, card))
+            if not await expire_voucher(conn, voucher, card):
+                continue
         count += 1
     if count:
         outbox.committed()
