@@ -39,6 +39,36 @@ def voucher_event(
     }
 
 
+async def _journal(
+    conn: BaseDBAsyncClient,
+    what: str,
+    voucher: Voucher,
+    card: Card,
+    detail: dict[str, Any],
+    *,
+    seat_id: int | None = None,
+    location_id: int | None = None,
+    idempotency_key: str | None = None,
+) -> None:
+    """A voucher's step (issued, redeemed, expired): its journal row and its event, both in the
+    caller's transaction."""
+    await CardEvent.create(
+        business_id=card.business_id,
+        card_id=card.id,
+        customer_id=card.customer_id,
+        kind=f"voucher_{what}",
+        stamps_after=card.stamps,
+        voucher_id=voucher.id,
+        seat_id=seat_id,
+        location_id=location_id,
+        idempotency_key=idempotency_key,
+        detail=detail,
+        using_db=conn,
+    )
+    event = voucher_event(f"voucher.{what}", voucher, card, seat_id=seat_id, location_id=location_id)
+    await outbox.record(conn, event)
+
+
 async def create_voucher(
     conn: BaseDBAsyncClient,
     card: Card,
@@ -62,19 +92,8 @@ async def create_voucher(
         note=note,
         using_db=conn,
     )
-    await CardEvent.create(
-        business_id=card.business_id,
-        card_id=card.id,
-        customer_id=card.customer_id,
-        kind="voucher_issued",
-        stamps_after=card.stamps,
-        voucher_id=voucher.id,
-        seat_id=seat_id,
-        location_id=location_id,
-        detail={"title": title, "source": source, "note": note},
-        using_db=conn,
-    )
-    await outbox.record(conn, voucher_event("voucher.issued", voucher, card, seat_id=seat_id, location_id=location_id))
+    where = {"seat_id": seat_id, "location_id": location_id}
+    await _journal(conn, "issued", voucher, card, {"title": title, "source": source, "note": note}, **where)
     return voucher
 
 
@@ -143,23 +162,9 @@ async def redeem_voucher(
             if won:
                 await plans.count_operation(conn, business_id, enforce=False)
                 await voucher.refresh_from_db(using_db=conn)
-                await CardEvent.create(
-                    business_id=business_id,
-                    card_id=card.id,
-                    customer_id=card.customer_id,
-                    kind="voucher_redeemed",
-                    stamps_after=card.stamps,
-                    voucher_id=voucher.id,
-                    seat_id=seat_id,
-                    location_id=location_id,
-                    idempotency_key=idempotency_key,
-                    detail={"title": voucher.title, "via": via},
-                    using_db=conn,
-                )
-                await outbox.record(
-                    conn,
-                    voucher_event("voucher.redeemed", voucher, card, seat_id=seat_id, location_id=location_id),
-                )
+                detail = {"title": voucher.title, "via": via}
+                where = {"seat_id": seat_id, "location_id": location_id}
+                await _journal(conn, "redeemed", voucher, card, detail, idempotency_key=idempotency_key, **where)
                 await outbox.record(conn, updated_event(card, template))
     except IntegrityError as exc:  # the same idempotency key raced in from another request
         raise IdempotencyReplay() from exc
@@ -234,19 +239,8 @@ async def expire_voucher(
     if not await live.update(state=VoucherState.EXPIRED):
         return False
     voucher.state = VoucherState.EXPIRED
-    await CardEvent.create(
-        business_id=card.business_id,
-        card_id=card.id,
-        customer_id=card.customer_id,
-        kind="voucher_expired",
-        stamps_after=card.stamps,
-        voucher_id=voucher.id,
-        seat_id=seat_id,
-        location_id=location_id,
-        detail={"title": voucher.title, "note": note} if note else {"title": voucher.title},
-        using_db=conn,
-    )
-    await outbox.record(conn, voucher_event("voucher.expired", voucher, card, seat_id=seat_id, location_id=location_id))
+    detail = {"title": voucher.title, "note": note} if note else {"title": voucher.title}
+    await _journal(conn, "expired", voucher, card, detail, seat_id=seat_id, location_id=location_id)
     return True
 
 
