@@ -23,9 +23,9 @@ from hub.clock import utcnow
 from hub.domain import stamp_rows
 from hub.domain.cards import updated_event
 from hub.domain.locks import lock_card
-from hub.domain.vouchers import LIVE, voucher_event
+from hub.domain.vouchers import expire_voucher
 from hub.errors import CannotUndo, InvalidInput, NotFound
-from hub.models import Business, Card, CardEvent, CardTemplate, Location, StaffSeat, Voucher, VoucherState
+from hub.models import Business, Card, CardEvent, CardTemplate, Location, StaffSeat, Voucher
 from hub.realtime import outbox
 
 DEFAULT_WINDOW_SECONDS = 120
@@ -151,26 +151,9 @@ async def _withdraw(
 ) -> None:
     """The vouchers a stamp earned go with it, unless one was redeemed meanwhile."""
     for voucher in await Voucher.filter(id__in=voucher_ids).using_db(conn):
-        # Conditional, like a redemption: of an undo and a redemption at once, exactly one wins.
-        taken = await Voucher.filter(id=voucher.id, state__in=LIVE).using_db(conn).update(state=VoucherState.EXPIRED)
-        if not taken:
+        where = {"seat_id": seat_id, "location_id": location_id}
+        if not await expire_voucher(conn, voucher, card, note="stamp undone", **where):
             raise CannotUndo(f"The reward “{voucher.title}” from this stamp was already redeemed; it stays.")
-        voucher.state = VoucherState.EXPIRED
-        await CardEvent.create(
-            business_id=card.business_id,
-            card_id=card.id,
-            customer_id=card.customer_id,
-            kind="voucher_expired",
-            stamps_after=card.stamps,
-            voucher_id=voucher.id,
-            seat_id=seat_id,
-            location_id=location_id,
-            detail={"title": voucher.title, "note": "stamp undone"},
-            using_db=conn,
-        )
-        await outbox.record(
-            conn, voucher_event("voucher.expired", voucher, card, seat_id=seat_id, location_id=location_id)
-        )
 
 
 async def _stamp_before(conn: BaseDBAsyncClient, card_id: int, event_id: int) -> datetime | None:

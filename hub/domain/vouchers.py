@@ -40,6 +40,36 @@ def voucher_event(
     }
 
 
+async def _journal(
+    conn: BaseDBAsyncClient,
+    what: str,
+    voucher: Voucher,
+    card: Card,
+    detail: dict[str, Any],
+    *,
+    seat_id: int | None = None,
+    location_id: int | None = None,
+    idempotency_key: str | None = None,
+) -> None:
+    """A voucher's step (issued, redeemed, expired): its journal row and its event, both in the
+    caller's transaction."""
+    await CardEvent.create(
+        business_id=card.business_id,
+        card_id=card.id,
+        customer_id=card.customer_id,
+        kind=f"voucher_{what}",
+        stamps_after=card.stamps,
+        voucher_id=voucher.id,
+        seat_id=seat_id,
+        location_id=location_id,
+        idempotency_key=idempotency_key,
+        detail=detail,
+        using_db=conn,
+    )
+    event = voucher_event(f"voucher.{what}", voucher, card, seat_id=seat_id, location_id=location_id)
+    await outbox.record(conn, event)
+
+
 async def create_voucher(
     conn: BaseDBAsyncClient,
     card: Card,
@@ -63,19 +93,8 @@ async def create_voucher(
         note=note,
         using_db=conn,
     )
-    await CardEvent.create(
-        business_id=card.business_id,
-        card_id=card.id,
-        customer_id=card.customer_id,
-        kind="voucher_issued",
-        stamps_after=card.stamps,
-        voucher_id=voucher.id,
-        seat_id=seat_id,
-        location_id=location_id,
-        detail={"title": title, "source": source, "note": note},
-        using_db=conn,
-    )
-    await outbox.record(conn, voucher_event("voucher.issued", voucher, card, seat_id=seat_id, location_id=location_id))
+    where = {"seat_id": seat_id, "location_id": location_id}
+    await _journal(conn, "issued", voucher, card, {"title": title, "source": source, "note": note}, **where)
     return voucher
 
 
@@ -144,23 +163,9 @@ async def redeem_voucher(
             if won:
                 await plans.count_operation(conn, business_id, enforce=False)
                 await voucher.refresh_from_db(using_db=conn)
-                await CardEvent.create(
-                    business_id=business_id,
-                    card_id=card.id,
-                    customer_id=card.customer_id,
-                    kind="voucher_redeemed",
-                    stamps_after=card.stamps,
-                    voucher_id=voucher.id,
-                    seat_id=seat_id,
-                    location_id=location_id,
-                    idempotency_key=idempotency_key,
-                    detail={"title": voucher.title, "via": via},
-                    using_db=conn,
-                )
-                await outbox.record(
-                    conn,
-                    voucher_event("voucher.redeemed", voucher, card, seat_id=seat_id, location_id=location_id),
-                )
+                detail = {"title": voucher.title, "via": via}
+                where = {"seat_id": seat_id, "location_id": location_id}
+                await _journal(conn, "redeemed", voucher, card, detail, idempotency_key=idempotency_key, **where)
                 await outbox.record(conn, updated_event(card, template))
     except IntegrityError as exc:  # the same idempotency key raced in from another request
         raise IdempotencyReplay() from exc
@@ -228,6 +233,28 @@ async def find_by_redeem_code(redis: Redis, prefix: str, business_id: int, raw: 
     return await guesses.guarded(redis, prefix, guesses.redeem_buckets(business_id, client), lookup)
 
 
+async def expire_voucher(
+    conn: BaseDBAsyncClient,
+    voucher: Voucher,
+    card: Card,
+    *,
+    note: str = "",
+    seat_id: int | None = None,
+    location_id: int | None = None,
+) -> bool:
+    """Move a live voucher to `expired` in the caller's transaction, journaled and announced.
+
+    False when it is no longer live: the update is conditional like a redemption's, so of a
+    redemption and an expiry at the same moment exactly one wins."""
+    live = Voucher.filter(id=voucher.id, state__in=LIVE).using_db(conn)
+    if not await live.update(state=VoucherState.EXPIRED):
+        return False
+    voucher.state = VoucherState.EXPIRED
+    detail = {"title": voucher.title, "note": note} if note else {"title": voucher.title}
+    await _journal(conn, "expired", voucher, card, detail, seat_id=seat_id, location_id=location_id)
+    return True
+
+
 async def expire_vouchers(*, voucher_ids: list[int] | None = None) -> int:
     """Move live vouchers past their expiry to `expired`; returns how many."""
     now = utcnow()
@@ -237,24 +264,9 @@ async def expire_vouchers(*, voucher_ids: list[int] | None = None) -> int:
     count = 0
     for voucher in await query:
         async with in_transaction() as conn:
-            changed = (
-                await Voucher.filter(id=voucher.id, state__in=LIVE).using_db(conn).update(state=VoucherState.EXPIRED)
-            )
-            if not changed:
-                continue
-            voucher.state = VoucherState.EXPIRED
             card = await Card.get(id=voucher.card_id).using_db(conn)
-            await CardEvent.create(
-                business_id=card.business_id,
-                card_id=card.id,
-                customer_id=card.customer_id,
-                kind="voucher_expired",
-                stamps_after=card.stamps,
-                voucher_id=voucher.id,
-                detail={"title": voucher.title},
-                using_db=conn,
-            )
-            await outbox.record(conn, voucher_event("voucher.expired", voucher, card))
+            if not await expire_voucher(conn, voucher, card):
+                continue
         count += 1
     if count:
         outbox.committed()

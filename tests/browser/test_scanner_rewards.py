@@ -59,12 +59,17 @@ async def test_every_verdict_about_the_card_shows_its_rewards_and_redeems_one_af
 
 async def test_a_reward_earned_now_can_be_handed_over_at_once(page: Page, secret):
     shop = await make_shop()
+    await earn_the_reward(page, shop, secret)
+    await redeem(page, "Free coffee")
+    await expect(page.get_by_text("Hand over: Free coffee")).to_be_visible()
+
+
+async def earn_the_reward(page: Page, shop, secret) -> None:
+    """The card's last stamp, given by a scan in Autopilot."""
     await adjust_stamps(shop.business_id, shop.card.id, 7)
     await autopilot_on(page, shop)
     await scanner_types(page, codes.card_code(secret, shop.card.number))
     await expect(page.get_by_text("Reward earned")).to_be_visible()
-    await redeem(page, "Free coffee")
-    await expect(page.get_by_text("Hand over: Free coffee")).to_be_visible()
 
 
 async def test_a_search_result_shows_the_customers_rewards_with_a_redeem_button(page: Page):

@@ -14,6 +14,7 @@ from hub.domain.businesses import add_seat
 from hub.domain.stamps import adjust_stamps
 from hub.models import Card, CardEvent
 from tests.browser.conftest import autopilot_on, scanner_types, sign_in
+from tests.browser.test_scanner_rewards import earn_the_reward, redeem
 from tests.factories import make_shop
 
 pytestmark = pytest.mark.browser
@@ -111,12 +112,8 @@ async def test_undo_takes_the_last_stamp_back_and_the_card_page_follows_live(
 
 async def test_a_stamp_whose_reward_was_handed_over_cannot_be_undone(page: Page, secret):
     shop = await make_shop()
-    await adjust_stamps(shop.business_id, shop.card.id, 7)
-    await autopilot_on(page, shop)
-    await scanner_types(page, codes.card_code(secret, shop.card.number))
-    await expect(page.get_by_text("Reward earned")).to_be_visible()
-    await page.get_by_role("button", name="Redeem Free coffee").click()
-    await page.get_by_role("dialog").get_by_role("button", name="Redeem", exact=True).click()
+    await earn_the_reward(page, shop, secret)
+    await redeem(page, "Free coffee")
     await expect(page.get_by_text("Hand over: Free coffee")).to_be_visible()
     await page.get_by_role("button", name="Undo").click()
     await expect(page.get_by_text("Cannot undo")).to_be_visible()

@@ -99,6 +99,10 @@ def waiting_text(vouchers: Sequence[Waiting]) -> str:
     return f"{len(vouchers)} reward{'s' if len(vouchers) > 1 else ''} waiting: {titles}"
 
 
+def _who(card: Card, customer_name: str | None) -> str:
+    return f"{customer_name} · card #{card.number}" if customer_name else f"Card #{card.number}"
+
+
 def _ago(seconds: int) -> str:
     minutes, seconds = divmod(max(0, seconds), 60)
     if not minutes:
@@ -120,7 +124,7 @@ def from_result(
     stamp_key: str | None = None,
 ) -> Verdict:
     card = result.card
-    who = f"{customer_name} · card #{card.number}" if customer_name else f"Card #{card.number}"
+    who = _who(card, customer_name)
     common = {
         "number": card.number,
         "stamps": card.stamps,
@@ -161,7 +165,7 @@ def from_result(
 
 
 def undone(card: Card, template: CardTemplate, customer_name: str | None, waiting: tuple[Waiting, ...]) -> Verdict:
-    who = f"{customer_name} · card #{card.number}" if customer_name else f"Card #{card.number}"
+    who = _who(card, customer_name)
     progress = f"{card.stamps} / {template.stamps_required}"
     return Verdict(
         "notice",
