@@ -140,16 +140,16 @@ async def browser():
     from playwright.async_api import async_playwright
 
     from tests.camera import CAMERA_FILE, show_to_camera
+    from tests.servers import real_clock_env
 
     show_to_camera(None)
     # The browser stands for the customer's own device: it keeps the machine's real clock when
     # the suite runs under libfaketime (its timers misbehave on a faked monotonic clock), while
     # every time the pages show comes from the server's clock.
-    real_clock = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
             executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-            env=real_clock,
+            env=real_clock_env(),
             headless=True,
             args=[
                 "--headless",

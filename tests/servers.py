@@ -34,6 +34,13 @@ class Server:
         return self.log_path.read_text(errors="replace")
 
 
+def real_clock_env() -> dict[str, str]:
+    """This environment without libfaketime: for programs that stand outside the product (a
+    customer's browser, an API client) and whose timed thread waits never end on a moved
+    monotonic clock (see README, Tests)."""
+    return {k: v for k, v in os.environ.items() if k != "LD_PRELOAD" and not k.startswith("FAKETIME")}
+
+
 def server_env(**overrides: str) -> dict[str, str]:
     env = {**os.environ, **overrides}
     env.pop("PYTEST_XDIST_WORKER", None)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import make_shop
-from tests.servers import running_server
+from tests.servers import real_clock_env, running_server
 
 MAX_EXAMPLES = 25
 SEED = 1
@@ -48,7 +48,14 @@ async def test_a_bounded_fuzzing_run_over_the_api_answers_no_5xx(tmp_path):
             "--no-color",
         ]
         run = await asyncio.to_thread(
-            subprocess.run, command, cwd=tmp_path, capture_output=True, text=True, timeout=600
+            # The client keeps the real clock: its stateful phase waits on a queue with a timeout.
+            subprocess.run,
+            command,
+            cwd=tmp_path,
+            env=real_clock_env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         server_errors = [line for line in server.log().splitlines() if "Traceback" in line or " 500 " in line]
     report = run.stdout[-6000:] + run.stderr[-2000:]
