@@ -75,18 +75,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> None:
     from hub.realtime.redis import sync_redis
-    from hub.workers.queue import default_queue
+    from hub.workers.queue import job_queue
     from hub.workers.worker import Worker
 
     embedded = _embedded_redis_if_needed()
     try:
         url = os.environ["REDIS_URL"]
-        queue = default_queue(url)
-        worker = Worker([queue], connection=sync_redis(url), commands=not args.burst)
-        if not args.burst:
-            from hub.workers.campaign_jobs import ensure_schedule
-
-            ensure_schedule(url)  # the minute tick: automations, scheduled campaigns, stalled sends
+        worker = Worker([job_queue(url)], connection=sync_redis(url), commands=not args.burst)
         worker.work(burst=args.burst, with_scheduler=not args.burst)
     finally:
         if embedded:

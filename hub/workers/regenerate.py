@@ -16,7 +16,7 @@ from rq.job import Job, JobStatus
 from hub.config import settings
 from hub.domain import templates
 from hub.workers.loop import run
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 
 JOB_TIMEOUT = 3600
 _RUNNING = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
@@ -46,7 +46,7 @@ def job_id(template_id: int, version: int) -> str:
 
 def enqueue(redis_url: str, business_id: int, template_id: int, version: int) -> Job:
     """Queue the regeneration once per (template, version): a double click never queues it twice."""
-    queue = default_queue(redis_url)
+    queue = job_queue(redis_url)
     ident = job_id(template_id, version)
     try:
         existing = Job.fetch(ident, connection=queue.connection)

@@ -7,7 +7,7 @@ from hub.models import Card, WalletDelivery, WalletRegistration
 from hub.wallet import passes, sync
 from hub.wallet.apns import TOKEN_LIFETIME, ApnsClient
 from hub.wallet.config import wallet_config
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 from tests.conftest import REDIS_URL
 from tests.factories import new_card
 from tests.wallet.conftest import APNS_KEY_ID, TEAM_ID, jobs_for, wait_for
@@ -112,7 +112,7 @@ async def test_a_burst_of_stamps_costs_one_push(live, wallet, shop):
         card, _, token = await registered_card(shop)
         for _ in range(4):
             await add_stamp(shop.business_id, card.id)
-        queue = default_queue(REDIS_URL)
+        queue = job_queue(REDIS_URL)
         await wait_for(lambda: len(jobs_for(queue, card.id, scheduled=True)) == 1)
         await asyncio.sleep(0.5)  # let the relay hand every stamp to the reaction
         assert len(jobs_for(queue, card.id, scheduled=True)) == 1 and not jobs_for(queue, card.id)
@@ -129,7 +129,7 @@ async def test_a_burst_of_stamps_costs_one_push(live, wallet, shop):
 
 async def test_a_change_after_the_sync_started_schedules_another(live, wallet, shop):
     card, _, token = await registered_card(shop)
-    queue = default_queue(REDIS_URL)
+    queue = job_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))  # the registration itself (card.updated)
     await run_burst_worker()
     await add_stamp(shop.business_id, card.id)
@@ -141,7 +141,7 @@ async def test_a_change_after_the_sync_started_schedules_another(live, wallet, s
 
 async def test_a_job_whose_pushes_keep_failing_is_scheduled_for_a_retry(live, wallet, shop):
     card, device, token = await registered_card(shop)
-    queue = default_queue(REDIS_URL)
+    queue = job_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))  # the registration's own card.updated
     wallet.apns.answer(token, 503, 503, 503)
     await run_burst_worker()

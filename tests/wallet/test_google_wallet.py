@@ -8,7 +8,7 @@ from hub.domain.stamps import adjust_stamps
 from hub.models import Card, GoogleWalletObject
 from hub.wallet import google, jwt, sync
 from hub.wallet.config import wallet_config
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 from tests.conftest import REDIS_URL
 from tests.factories import new_card
 from tests.wallet.conftest import CLIENT_EMAIL, ISSUER_ID, jobs_for, wait_for
@@ -65,7 +65,7 @@ async def test_a_stamp_patches_the_object_with_the_new_balance(api, live, wallet
         headers={"Authorization": f"Bearer {shop.api_key}"},
     )
     assert stamped.status_code == 200
-    queue = default_queue(REDIS_URL)
+    queue = job_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))
     await run_burst_worker()
     patch = wallet.google.patches(object_id)[-1]
