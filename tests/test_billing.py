@@ -8,11 +8,11 @@ from aiohttp import web
 
 from hub.api.app import create_api_app
 from hub.clock import utcnow
+from hub.delivery.payments import PaymentProvider, sign
 from hub.domain.billing import downgrade_to_free, end_expired_grace, start_checkout
 from hub.domain.stamps import add_stamp
 from hub.errors import InvalidInput
 from hub.models import Business, Invoice
-from hub.payments.provider import PaymentProvider, sign
 from tests.factories import make_shop
 from tests.test_plans import use_up
 

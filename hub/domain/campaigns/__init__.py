@@ -18,7 +18,7 @@ the fan-out):
    voucher, under the card's lock) before the first message that shows it.
 """
 
-from hub.channels.base import CHANNELS
+from hub.delivery.results import CHANNELS
 from hub.domain.campaigns.consent import (
     customer_for_token,
     link_messenger_contact,

@@ -8,8 +8,8 @@ from hashlib import sha256
 
 from tortoise.exceptions import IntegrityError
 
-from hub.channels.base import CHANNELS, MESSENGER_HINTS
 from hub.clock import utcnow
+from hub.delivery.results import CHANNELS, MESSENGER_HINTS
 from hub.errors import InvalidInput, NotFound, Unauthorized
 from hub.models import Card, ContactPreference, Customer, MessengerIntegration
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from hub.channels.base import CHANNELS
-from hub.channels.email import SmtpConfig
 from hub.clock import utcnow
+from hub.delivery.email import SmtpConfig
+from hub.delivery.results import CHANNELS
 from hub.domain import segments
 from hub.errors import InvalidInput, NotFound
 from hub.models import Campaign, CampaignDelivery, Card, Customer, MessengerIntegration, PrizePool

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from hub.channels import push
+from hub.delivery import wallet_push
 from hub.models import ContactPreference, MessengerIntegration
 
 
@@ -48,7 +48,7 @@ def skip_reason(
             return "unsubscribed"
         return None if consent else "no_consent"
     if channel == "push":
-        if not push.has_wallet(contact.platforms):
+        if not wallet_push.has_wallet(contact.platforms):
             return "no_wallet"
         if pref is not None and pref.push_unsubscribed_at is not None:
             return "unsubscribed"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from hub import egress
-from hub.channels.messenger import GatewayError, MessengerGateway
 from hub.clock import utcnow
+from hub.delivery.messenger import GatewayError, MessengerGateway
 from hub.errors import InvalidInput
 from hub.models import MessengerIntegration
 

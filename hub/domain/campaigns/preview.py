@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.channels.email import EmailContent, render_html, render_text
 from hub.config import settings
+from hub.delivery.email import EmailContent, render_html, render_text
 from hub.domain import segments
 from hub.domain.campaigns.creating import clean_attachment
 from hub.domain.campaigns.eligibility import Contact, skip_reason

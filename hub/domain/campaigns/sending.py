@@ -20,12 +20,12 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
-from hub.channels import push
-from hub.channels.base import SendResult
-from hub.channels.email import EmailContent, SmtpConfig, SmtpSender, build_message
-from hub.channels.messenger import MessengerGateway
 from hub.clock import utcnow, zone
 from hub.config import settings
+from hub.delivery import wallet_push
+from hub.delivery.email import EmailContent, SmtpConfig, SmtpSender, build_message
+from hub.delivery.messenger import MessengerGateway
+from hub.delivery.results import SendResult
 from hub.domain.campaigns.consent import unsubscribe_token
 from hub.domain.campaigns.eligibility import Contact, skip_reason
 from hub.domain.campaigns.grants import ensure_grant
@@ -220,7 +220,7 @@ async def _send_one(
     values = await _values(ctx, card, customer, voucher)
     subject = render(ctx.campaign.subject or ctx.business.name, values)
     body = render(ctx.campaign.body, values)
-    key = push.message_id(ctx.campaign.id, row.id)
+    key = wallet_push.message_id(ctx.campaign.id, row.id)
     if row.channel == "email":
         result = await _send_email(ctx, row, customer, subject, body, values, voucher, transports)
     elif row.channel == "messenger":
@@ -235,7 +235,7 @@ async def _send_one(
         )
         result = await gateway.send(pref.messenger_hint or "", pref.messenger_address or "", text, key=key)
     else:
-        result = await push.notify_wallet(card.id, subject, body, key=key)
+        result = await wallet_push.notify_wallet(card.id, subject, body, key=key)
     now = utcnow()
     if result.ok:
         if await _delivered(ctx, row, token, card, subject, body, result, now, note=grant_note):
@@ -284,7 +284,7 @@ async def _send_email(
         card_url=values["card_url"],
         unsubscribe_url=f"{ctx.public_url}/u/{unsubscribe}",
         one_click_url=f"{ctx.public_url}/api/v1/unsubscribe/{unsubscribe}",
-        message_id=f"<{push.message_id(ctx.campaign.id, row.id)}@{host}>",
+        message_id=f"<{wallet_push.message_id(ctx.campaign.id, row.id)}@{host}>",
         voucher_title=values["voucher"] or None,
         voucher_code=values["voucher_code"] or None,
         voucher_expires=values["voucher_expires"] or None,

@@ -22,7 +22,7 @@ from email.utils import formataddr, formatdate, parseaddr
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from hub.channels.base import SendResult
+from hub.delivery.results import SendResult
 
 DEFAULT_TIMEOUT = 20.0
 
