@@ -13,7 +13,7 @@ import sys
 import time
 
 from hub import db
-from hub.config import settings
+from hub.config import settings, use_redis
 
 
 def _migrate() -> list[str]:
@@ -49,7 +49,7 @@ def _embedded_redis_if_needed():
     from hub.embedded_redis import EmbeddedRedis
 
     redis = EmbeddedRedis(settings().data_dir)
-    os.environ["REDIS_URL"] = redis.url
+    use_redis(redis.url)
     return redis
 
 
@@ -60,7 +60,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     try:
         from hub.app import build_app
 
-        app = build_app(os.environ["REDIS_URL"])
+        app = build_app(settings().redis_url)
         # Everything built so far lives as long as the process: out of the collector's sight.
         # Young collections run less often, so fewer pauses land on the scan path.
         gc.collect()
@@ -80,7 +80,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 
     embedded = _embedded_redis_if_needed()
     try:
-        url = os.environ["REDIS_URL"]
+        url = settings().redis_url
         worker = Worker([job_queue(url)], connection=sync_redis(url), commands=not args.burst)
         worker.work(burst=args.burst, with_scheduler=not args.burst)
     finally:
@@ -110,7 +110,7 @@ def cmd_cron(_: argparse.Namespace) -> None:
 
     embedded = _embedded_redis_if_needed()
     try:
-        build_scheduler(sync_redis(os.environ["REDIS_URL"]), settings().queue_name).start()
+        build_scheduler(sync_redis(settings().redis_url), settings().queue_name).start()
     finally:
         if embedded:
             embedded.stop()

@@ -106,6 +106,25 @@ async def redis():
 
 
 @pytest.fixture
+def configure():
+    """Set (a value) or unset (None) environment variables for this test: the product's settings
+    are read anew, and again once the test has put everything back."""
+    saved: dict[str, str | None] = {}
+
+    def apply(**values: str | None) -> None:
+        for name, value in values.items():
+            saved.setdefault(name, os.environ.get(name))
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        settings.cache_clear()
+
+    yield apply
+    apply(**saved)
+
+
+@pytest.fixture
 def clock_at():
     """Set the product's one clock for this test: `clock = clock_at(when)`, then `clock.set()` or
     `clock.advance()`. Every row written and every check made in this process follows it."""

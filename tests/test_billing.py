@@ -43,10 +43,8 @@ async def provider_server():
 
 
 @pytest.fixture
-async def api(live, provider_server, monkeypatch):
-    monkeypatch.setenv("PAYMENT_URL", provider_server[0])
-    monkeypatch.setenv("PAYMENT_API_KEY", "sk_test")
-    monkeypatch.setenv("PAYMENT_WEBHOOK_SECRET", SECRET)
+async def api(live, provider_server, configure):
+    configure(PAYMENT_URL=provider_server[0], PAYMENT_API_KEY="sk_test", PAYMENT_WEBHOOK_SECRET=SECRET)
     transport = httpx.ASGITransport(app=create_api_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client

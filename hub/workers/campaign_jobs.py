@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,7 +36,7 @@ def queue(redis_url: str | None = None) -> Queue:
 
 
 def tick_seconds() -> int:
-    return int(os.environ.get("CAMPAIGN_TICK_SECONDS", TICK_SECONDS))
+    return settings().campaigns.tick_seconds
 
 
 # --- Queueing ------------------------------------------------------------------------------
@@ -83,7 +82,7 @@ def enqueue_resume(campaign_id: int, *, at: datetime | None = None, redis_url: s
 
 
 async def _send(campaign_id: int, lo: int | None, hi: int | None) -> dict[str, int]:
-    transports = campaigns.Transports.from_env()
+    transports = campaigns.Transports.configured()
     try:
         summary = await campaigns.send_range(campaign_id, lo=lo, hi=hi, transports=transports)
     finally:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,9 +19,8 @@ _queues: dict[str, Queue] = {}
 
 
 def redis_url() -> str:
-    """The Redis the queue lives on. The environment wins: `stamphub serve`/`worker` put the
-    embedded Redis's address there after the settings were first read."""
-    url = os.environ.get("REDIS_URL") or settings().redis_url
+    """The Redis the queue lives on (an embedded one is in the settings once started)."""
+    url = settings().redis_url
     if not url:
         raise RuntimeError("REDIS_URL is not set")
     return url

@@ -5,11 +5,10 @@ crossing processes. The delivery row, not the job, is the record of what happene
 
 from __future__ import annotations
 
-import os
-
 from rq import Retry
 from rq.job import Job
 
+from hub.config import settings
 from hub.domain import webhooks
 from hub.workers.loop import run
 from hub.workers.queue import job_queue
@@ -21,7 +20,7 @@ JOB_TIMEOUT = 120
 
 def retry_intervals() -> list[int]:
     """STAMPHUB_WEBHOOK_RETRY_INTERVALS ("10,30,90") overrides the schedule, e.g. for a test rig."""
-    raw = os.environ.get("STAMPHUB_WEBHOOK_RETRY_INTERVALS", "")
+    raw = settings().outbound.webhook_retry_intervals
     try:
         values = [int(part) for part in raw.split(",") if part.strip()]
     except ValueError:

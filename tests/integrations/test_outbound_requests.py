@@ -20,15 +20,14 @@ from tests.wallet.services import write_tls_material
 
 
 @pytest.fixture
-def public_only(monkeypatch):
-    monkeypatch.setenv("STAMPHUB_WEBHOOKS_PRIVATE", "0")
-    monkeypatch.delenv("STAMPHUB_EGRESS_ALLOW", raising=False)
+def public_only(configure):
+    configure(STAMPHUB_WEBHOOKS_PRIVATE="0", STAMPHUB_EGRESS_ALLOW=None)
 
 
 @pytest.fixture
-def only_127_0_0_1(public_only, monkeypatch):
+def only_127_0_0_1(public_only, configure):
     """The operator lets in one address (127.0.0.1) and no other private one."""
-    monkeypatch.setenv("STAMPHUB_EGRESS_ALLOW", "127.0.0.1/32")
+    configure(STAMPHUB_EGRESS_ALLOW="127.0.0.1/32")
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 import asyncio
-import os
 import uuid
 
 from hub.domain.stamps import add_stamp, adjust_stamps
@@ -105,26 +104,21 @@ async def test_pushes_from_one_worker_share_one_token(wallet, shop):
     assert len(wallet.apns.received(token)) == 2 and len(bearers) == 1
 
 
-async def test_a_burst_of_stamps_costs_one_push(live, wallet, shop):
-    os.environ["WALLET_COALESCE_SECONDS"] = "1"
-    wallet_config.cache_clear()
-    try:
-        card, _, token = await registered_card(shop)
-        for _ in range(4):
-            await add_stamp(shop.business_id, card.id)
-        queue = job_queue(REDIS_URL)
-        await wait_for(lambda: len(jobs_for(queue, card.id, scheduled=True)) == 1)
-        await asyncio.sleep(0.5)  # let the relay hand every stamp to the reaction
-        assert len(jobs_for(queue, card.id, scheduled=True)) == 1 and not jobs_for(queue, card.id)
-        await asyncio.sleep(0.8)
-        await run_burst_worker(scheduler=True)
-        assert len(wallet.apns.received(token)) == 1
-        stamps = (await Card.get(id=card.id)).stamps
-        content, _ = await sync.current_pass(await Card.get(id=card.id))
-        assert content.stamps == stamps == 4
-    finally:
-        os.environ["WALLET_COALESCE_SECONDS"] = "0"
-        wallet_config.cache_clear()
+async def test_a_burst_of_stamps_costs_one_push(live, wallet, shop, configure):
+    configure(WALLET_COALESCE_SECONDS="1")
+    card, _, token = await registered_card(shop)
+    for _ in range(4):
+        await add_stamp(shop.business_id, card.id)
+    queue = job_queue(REDIS_URL)
+    await wait_for(lambda: len(jobs_for(queue, card.id, scheduled=True)) == 1)
+    await asyncio.sleep(0.5)  # let the relay hand every stamp to the reaction
+    assert len(jobs_for(queue, card.id, scheduled=True)) == 1 and not jobs_for(queue, card.id)
+    await asyncio.sleep(0.8)
+    await run_burst_worker(scheduler=True)
+    assert len(wallet.apns.received(token)) == 1
+    stamps = (await Card.get(id=card.id)).stamps
+    content, _ = await sync.current_pass(await Card.get(id=card.id))
+    assert content.stamps == stamps == 4
 
 
 async def test_a_change_after_the_sync_started_schedules_another(live, wallet, shop):

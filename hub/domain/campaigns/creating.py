@@ -17,7 +17,7 @@ from hub.models import Campaign, CampaignDelivery, Card, Customer, MessengerInte
 async def available_channels(business_id: int) -> list[str]:
     """The channels a campaign of this business may use now: Messenger only while connected."""
     out = ["push"]
-    if SmtpConfig.from_env() is not None:
+    if SmtpConfig.configured() is not None:
         out.append("email")
     if await MessengerIntegration.exists(business_id=business_id, status="connected"):
         out.append("messenger")

@@ -3,14 +3,13 @@ nothing), and finding the campaigns whose work was lost or abandoned."""
 
 from __future__ import annotations
 
-import os
-
 from tortoise.expressions import Q
 
 from hub.clock import utcnow
+from hub.config import settings
 from hub.domain import segments
 from hub.domain.campaigns.progress import emit_progress, finish_if_done
-from hub.domain.campaigns.rules import AUTOMATION_KINDS, CHUNK, claim_ttl
+from hub.domain.campaigns.rules import AUTOMATION_KINDS, claim_ttl
 from hub.models import Campaign, CampaignDelivery
 
 
@@ -39,7 +38,7 @@ async def insert_deliveries(
 
 async def pending_chunks(campaign_id: int, *, size: int | None = None) -> list[tuple[int, int]]:
     """Id ranges of the pending rows, `size` rows each: one send job per range."""
-    size = size or int(os.environ.get("CAMPAIGN_CHUNK_SIZE", CHUNK))
+    size = size or settings().campaigns.chunk_size
     ids = (
         await CampaignDelivery.filter(campaign_id=campaign_id, status="pending")
         .order_by("id")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
+
+from hub.config import settings
 
 AUTOMATION_KINDS = ("birthday", "winback", "post_purchase")
 KINDS = ("broadcast", "direct", *AUTOMATION_KINDS)
@@ -17,4 +18,4 @@ BACKOFF = (30, 120, 600, 1800)
 
 def claim_ttl() -> timedelta:
     """How long a claim stays valid without a heartbeat; longer than any one message can take."""
-    return timedelta(seconds=float(os.environ.get("CAMPAIGN_CLAIM_TTL", "120")))
+    return settings().campaigns.claim_ttl

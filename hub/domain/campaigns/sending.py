@@ -58,8 +58,8 @@ class Transports:
     gateways: dict[int, MessengerGateway] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls) -> Transports:
-        conf = SmtpConfig.from_env()
+    def configured(cls) -> Transports:
+        conf = SmtpConfig.configured()
         return cls(smtp=SmtpSender(conf) if conf else None)
 
     async def close(self) -> None:
