@@ -10,6 +10,7 @@ from hub.workers.queue import job_queue
 from tests.conftest import REDIS_URL
 from tests.factories import new_card
 from tests.wallet.conftest import APNS_KEY_ID, TEAM_ID, jobs_for, wait_for
+from tests.wallet.services import verified
 from tests.workers import run_burst_worker
 
 
@@ -85,9 +86,7 @@ async def test_the_provider_token_is_reused_until_it_is_fifty_minutes_old(wallet
         now[0] += 2
         renewed = client.bearer()
         assert renewed != first
-        from hub.wallet import jwt
-
-        header, claims = jwt.decode(renewed, wallet.apns.public_key)
+        header, claims = verified(renewed, wallet.apns.public_key)
         assert header == {"alg": "ES256", "typ": "JWT", "kid": APNS_KEY_ID}
         assert claims == {"iss": TEAM_ID, "iat": int(now[0])}
     finally:
