@@ -198,10 +198,3 @@ async def adjust_stamps(business_id: int, card_id: int, delta: int, *, note: str
         await outbox.record(conn, updated_event(card, template))
     outbox.committed()
     return card
-
-
-async def card_for_business(business_id: int, card_id: int) -> Card:
-    card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None)
-    if card is None:
-        raise NotFound("No such card.")
-    return card

@@ -310,12 +310,6 @@ async def list_deliveries(
     return await query.order_by("-id").limit(min(max(limit, 1), 200))
 
 
-async def delivery_attempts(business_id: int, delivery_id: int) -> list[WebhookAttempt]:
-    if not await WebhookDelivery.exists(id=delivery_id, business_id=business_id):
-        raise NotFound("No such delivery.")
-    return await WebhookAttempt.filter(delivery_id=delivery_id).order_by("number", "id")
-
-
 def delivery_dict(delivery: WebhookDelivery) -> dict[str, Any]:
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
