@@ -21,9 +21,11 @@ KINDS = {
     "stamp_manual": "Stamp added by owner",
     "stamp_removed": "Stamp removed by owner",
     "stamp_undone": "Stamp undone at the counter",
+    "stamp_reversed": "Stamps taken back: check voided at the POS",
     "voucher_issued": "Voucher issued",
     "voucher_redeemed": "Voucher redeemed",
     "voucher_expired": "Voucher expired",
+    "voucher_reinstated": "Voucher back: its redemption was voided at the POS",
     "deleted": "Card deleted",
     "message_sent": "Message sent",
     "message_failed": "Message not delivered",
@@ -63,7 +65,7 @@ class JournalRow:
     @property
     def summary(self) -> str:
         detail = self.detail or {}
-        if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone"):
+        if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone", "stamp_reversed"):
             sign = "+" if self.delta > 0 else ""
             text = f"{sign}{self.delta} → {self.stamps_after}"
             if detail.get("deliberate"):
