@@ -45,7 +45,8 @@ async def reverse_stamps(
             card = await lock_card(conn, stamp.card_id)
             if card is None:
                 raise CannotUndo("This card was deleted.")
-            if await CardEvent.exists(business_id=business_id, idempotency_key=reversal_key(stamp_key)).using_db(conn):
+            done = CardEvent.filter(business_id=business_id, idempotency_key=reversal_key(stamp_key))
+            if await done.using_db(conn).exists():
                 return 0
             template = await CardTemplate.get(id=card.template_id).using_db(conn)
             rounds = stamp.stamps_after // template.stamps_required
