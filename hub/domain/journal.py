@@ -27,11 +27,14 @@ KINDS = {
     "voucher_expired": "Voucher expired",
     "voucher_reinstated": "Voucher back: its redemption was voided at the POS",
     "deleted": "Card deleted",
+    "transferred_out": "Moved to another card at the POS",
+    "transferred_in": "Received from another card at the POS",
     "message_sent": "Message sent",
     "message_failed": "Message not delivered",
     "wallet_added": "Added to a wallet",
     "wallet_removed": "Removed from a wallet",
 }
+TRANSFERS = ("transferred_out", "transferred_in")
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class JournalRow:
     @property
     def summary(self) -> str:
         detail = self.detail or {}
-        if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone", "stamp_reversed"):
+        if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone", "stamp_reversed", *TRANSFERS):
             sign = "+" if self.delta > 0 else ""
             text = f"{sign}{self.delta} → {self.stamps_after}"
             if detail.get("deliberate"):

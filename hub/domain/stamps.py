@@ -125,7 +125,7 @@ async def add_stamp(
             voucher = None
             if full:
                 await CardEvent.create(**journal, using_db=conn)
-                voucher = await _reward_full_rounds(
+                voucher = await reward_full_rounds(
                     conn, card, template, now=now, seat_id=seat_id, location_id=location_id
                 )
             stamped: CardStamped = {
@@ -150,7 +150,7 @@ async def add_stamp(
     return ScanResult("reward" if full else "stamped", card, template, voucher=voucher, detail={"stamps": count})
 
 
-async def _reward_full_rounds(
+async def reward_full_rounds(
     conn: BaseDBAsyncClient,
     card: Card,
     template: CardTemplate,
@@ -200,7 +200,7 @@ async def adjust_stamps(business_id: int, card_id: int, delta: int, *, note: str
             detail={"note": note, "by": actor},
             using_db=conn,
         )
-        await _reward_full_rounds(conn, card, template, now=now)
+        await reward_full_rounds(conn, card, template, now=now)
         await card.save(update_fields=list(stamp_rows.COUNTERS), using_db=conn)
         await outbox.record(conn, updated_event(card, template))
     outbox.committed()

@@ -23,12 +23,13 @@ from redis.asyncio import Redis
 from tortoise.exceptions import IntegrityError
 
 from hub.domain import codes, guesses
+from hub.domain.card_transfer import transfer_card
 from hub.domain.cards import issue_card
 from hub.domain.reversals import reinstate_vouchers, reverse_stamps
 from hub.domain.stamps import add_stamp
 from hub.domain.toast_rules import cents, stamps_for_check
 from hub.domain.vouchers import redeem_voucher, waiting_vouchers
-from hub.errors import CannotUndo, DomainError, IdempotencyReplay, NotFound, RateLimited
+from hub.errors import CannotUndo, DomainError, IdempotencyReplay, InvalidInput, NotFound, RateLimited
 from hub.models import Card, CardTemplate, Customer, ToastConnection, ToastTransaction, Voucher
 from hub.ratelimit import Backoff
 
@@ -563,6 +564,22 @@ async def _signup(request: Request) -> Outcome:
 
 
 async def _transfer(request: Request) -> Outcome:
-    # A card moves by showing it (the card page and the wallet passes follow the customer);
-    # moving stamps between two cards is an owner's correction in the admin.
-    return Outcome(Answer.error(400, "ERROR_INVALID_TRANSFER"))
+    """The guest's stamps and usable vouchers move to the card they name; the old card closes."""
+    info = request.body["transferTransactionInformation"]
+    to = info.get("toLoyaltyIdentifier")
+    if not isinstance(to, str) or not to.strip() or len(to) > 64:
+        return Outcome(INVALID_INPUT)
+    try:
+        source, _, _ = await _card(request)
+        target, _, _ = await _card(request, to.strip())
+    except _Refused:
+        return Outcome(Answer.error(400, "ERROR_INVALID_TRANSFER"))
+    detail = {"pos": "toast", "toast_transaction": request.guid}
+    try:
+        card = await transfer_card(request.connection.business_id, source.id, target.id, detail=detail)
+    except (InvalidInput, NotFound):
+        return Outcome(Answer.error(400, "ERROR_INVALID_TRANSFER"))
+    answer = Answer.of(
+        200, {"transferResponse": {"loyaltyIdentifier": str(card.number)}, "transactionStatus": "ACCEPT"}
+    )
+    return Outcome(answer, card_id=card.id)

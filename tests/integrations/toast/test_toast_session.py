@@ -200,22 +200,6 @@ async def test_unknown_accounts_and_malformed_requests_get_the_spec_answers(pos,
         validate_response(headers, b"{}", reply.status_code, reply.content)
 
 
-async def test_signup_creates_a_card_once_and_transfer_is_refused_as_the_spec_allows(pos, shop):
-    email = f"new-{uuid.uuid4().hex[:6]}@example.com"
-    signed = await pos.send("LOYALTY_SIGNUP", {"signupTransactionInformation": {"email": email}})
-    assert signed.status == 200
-    number = int(signed.json["signupResponse"]["loyaltyIdentifier"])
-    card = await Card.get(number=number)
-    assert card.business_id == shop.business_id and card.template_id == shop.template.id
-    twice = await pos.send("LOYALTY_SIGNUP", {"signupTransactionInformation": {"email": email}})
-    assert twice.status == 400 and twice.transaction_status == "ERROR_ALREADY_REGISTERED"
-    moved = await pos.send(
-        "LOYALTY_TRANSFER",
-        {"transferTransactionInformation": {"fromLoyaltyIdentifier": str(number), "toLoyaltyIdentifier": "1"}},
-    )
-    assert moved.status == 400 and moved.transaction_status == "ERROR_INVALID_TRANSFER"
-
-
 async def test_a_connection_bound_to_a_restaurant_refuses_another_restaurant(server, shop):
     restaurant = str(uuid.uuid4())
     await connect_toast(shop.business_id, shop.template.id, Rule(reward_value=100, restaurant_guid=restaurant))
