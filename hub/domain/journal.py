@@ -73,10 +73,14 @@ class JournalRow:
             text = f"{sign}{self.delta} → {self.stamps_after}"
             if detail.get("deliberate"):
                 return f"{text} (another item, same visit)"
+            if detail.get("pos") == "toast":
+                return f"{text} ({_toast_check(detail)})"
             return f"{text} ({detail['note']})" if detail.get("note") else text
         if self.kind.startswith("voucher_"):
             title = detail.get("title", "")
             note = f" ({detail['note']})" if detail.get("note") else ""
+            if detail.get("pos") == "toast":
+                note = f" ({_toast_check(detail)})"
             return f"{title}{note}"
         if self.kind in ("issued", "joined"):
             return f"on {detail.get('platform', 'web')}"
@@ -87,6 +91,13 @@ class JournalRow:
         if self.kind in ("wallet_added", "wallet_removed"):
             return {"apple": "Apple Wallet", "google": "Google Wallet"}.get(detail.get("platform", ""), "")
         return ""
+
+
+def _toast_check(detail: dict[str, Any]) -> str:
+    """Where a Toast operation came from: the check number staff see, and the check's GUID."""
+    number = f" #{detail['check_number']}" if detail.get("check_number") else ""
+    guid = f" {detail['check_guid']}" if detail.get("check_guid") else ""
+    return f"Toast check{number}{guid}"
 
 
 def _start(day: date) -> datetime:

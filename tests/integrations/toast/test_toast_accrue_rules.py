@@ -81,3 +81,12 @@ async def test_a_full_card_earns_its_voucher_through_toast(asgi_toast, shop):
     assert "Reward earned: Free coffee" in reply.json["checkResponse"]["userMessage"]
     card = await Card.get(id=shop.card.id)
     assert (card.stamps, card.rounds_completed) == (1, 1)
+
+
+async def test_the_journal_names_the_toast_check_a_stamp_came_from(asgi_toast, shop):
+    from hub.domain.journal import JournalFilter, entries
+
+    paid = check([selection("Latte", 4.2)])
+    await asgi_toast.accrue(str(shop.card.number), paid)
+    [row] = [r for r in (await entries(shop.business_id, JournalFilter(card_id=shop.card.id))) if r.kind == "stamp"]
+    assert row.summary == f"+1 → 1 (Toast check #42 {paid['guid']})"
