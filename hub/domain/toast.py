@@ -70,6 +70,8 @@ INVALID_TYPE = Answer.error(400, "ERROR_INVALID_TOAST_TRANSACTION_TYPE")
 INVALID_TOKEN = Answer.error(400, "ERROR_INVALID_TOKEN")
 INVALID_RESTAURANT = Answer.error(400, "ERROR_INVALID_RESTAURANT")
 UNKNOWN_ACCOUNT = Answer.error(404, "ERROR_ACCOUNT_INVALID")
+# The spec's 500 has no body; Toast retries it.
+BUSY = Answer(500, b"{}")
 
 
 @dataclass
@@ -178,7 +180,7 @@ async def _once(request: Request) -> Answer:
                 return Answer(stored.status_code, stored.response.encode())
             if time.monotonic() > deadline:
                 log.warning("toast transaction %s still running after %.1f s", request.guid, WAIT_FOR_FIRST_SECONDS)
-                return Answer.error(500, "ERROR_INVALID_INPUT_PROPERTIES")
+                return BUSY
             await asyncio.sleep(0.02)
     try:
         outcome = await _dispatch(request)
