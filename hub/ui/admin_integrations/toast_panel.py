@@ -87,6 +87,7 @@ async def toast_panel(business_id: int) -> None:
             ui.label("Static API key (Authorization header)").classes("text-sm font-bold")
             ui.label(key).classes("font-mono bg-stone-100 p-2 rounded break-all").mark("toast-new-key")
             with ui.row():
+                ui.button("Copy URL", icon="content_copy", on_click=lambda: ui.clipboard.write(url)).props("outline")
                 ui.button("Copy key", icon="content_copy", on_click=lambda: ui.clipboard.write(key))
                 ui.button("Done", on_click=dialog.close).props("flat").mark("toast-key-done")
         dialog.open()
