@@ -327,7 +327,7 @@ def _applied(redemption: dict[str, Any], amount: float) -> dict[str, Any]:
 
 def _validate(
     request: Request, redemptions: list[dict[str, Any]], live: dict[int, Voucher]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[dict[str, Any], Voucher]]]:
+) -> tuple[list[dict[str, Any]], list[tuple[dict[str, Any], Voucher]]]:
     """Split the check's redemptions into rejected ones and (redemption, voucher) pairs to honour."""
     rejected, valid, seen = [], [], set()
     for redemption in redemptions:
@@ -339,7 +339,7 @@ def _validate(
         else:
             seen.add(voucher.id)
             valid.append((redemption, voucher))
-    return rejected, [], valid
+    return rejected, valid
 
 
 # --- Transactions --------------------------------------------------------------------------------
@@ -388,7 +388,7 @@ async def _search(request: Request) -> Outcome:
 async def _inquire(request: Request) -> Outcome:
     card, template, customer = await _card(request)
     vouchers = (await waiting_vouchers([card.id]))[card.id]
-    rejected, _, valid = _validate(request, _redemptions(request), {v.id: v for v in vouchers})
+    rejected, valid = _validate(request, _redemptions(request), {v.id: v for v in vouchers})
     amount = _offer_amount(request)
     response = {
         "accountInfo": _account(card, customer),
@@ -420,7 +420,7 @@ async def _redeem(request: Request) -> Outcome:
     card, template, customer = await _card(request)
     redemptions = _redemptions(request)
     mine = {v.id: v for v in await Voucher.filter(card_id=card.id, id__in=[_voucher_id(r) or 0 for r in redemptions])}
-    rejected, _, valid = _validate(request, redemptions, mine)
+    rejected, valid = _validate(request, redemptions, mine)
     amount = _offer_amount(request)
     applied, redeemed = [], []
     connection = request.connection
