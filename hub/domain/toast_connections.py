@@ -26,7 +26,7 @@ RULES = {
 }
 MAX_ITEMS = 200
 REMEMBER_SECONDS = 5.0
-_GUID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+_RESTAURANT = re.compile(r"^[!-~]{1,64}$")
 
 _verified: dict[str, tuple[float, ToastConnection]] = {}
 
@@ -66,8 +66,8 @@ def _checked(rule: Rule) -> Rule:
     if not 1 <= rule.reward_value <= 10_000_000:
         raise InvalidInput("Set the discount a voucher is worth on a Toast check.", field="reward_value")
     guid = rule.restaurant_guid.strip()
-    if guid and not _GUID.match(guid):
-        raise InvalidInput("A Toast restaurant GUID has letters, digits and dashes.", field="restaurant_guid")
+    if guid and not _RESTAURANT.match(guid):
+        raise InvalidInput("A Toast restaurant ID is up to 64 characters without spaces.", field="restaurant_guid")
     return Rule(
         rule.rule,
         rule.items if rule.rule == "item" else (),

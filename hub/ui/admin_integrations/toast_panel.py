@@ -167,7 +167,7 @@ async def toast_panel(business_id: int) -> None:
                 .mark("toast-reward-value")
             )
             restaurant = (
-                ui.input("Toast restaurant GUID (optional)", value=current.restaurant_guid if current else "")
+                ui.input("Toast restaurant ID (optional)", value=current.restaurant_guid if current else "")
                 .props("outlined dense")
                 .classes("w-72")
             )
