@@ -21,15 +21,20 @@ KINDS = {
     "stamp_manual": "Stamp added by owner",
     "stamp_removed": "Stamp removed by owner",
     "stamp_undone": "Stamp undone at the counter",
+    "stamp_reversed": "Stamps taken back: check voided at the POS",
     "voucher_issued": "Voucher issued",
     "voucher_redeemed": "Voucher redeemed",
     "voucher_expired": "Voucher expired",
+    "voucher_reinstated": "Voucher back: its redemption was voided at the POS",
     "deleted": "Card deleted",
+    "transferred_out": "Moved to another card at the POS",
+    "transferred_in": "Received from another card at the POS",
     "message_sent": "Message sent",
     "message_failed": "Message not delivered",
     "wallet_added": "Added to a wallet",
     "wallet_removed": "Removed from a wallet",
 }
+TRANSFERS = ("transferred_out", "transferred_in")
 
 
 @dataclass(frozen=True)
@@ -63,15 +68,19 @@ class JournalRow:
     @property
     def summary(self) -> str:
         detail = self.detail or {}
-        if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone"):
+        if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone", "stamp_reversed", *TRANSFERS):
             sign = "+" if self.delta > 0 else ""
             text = f"{sign}{self.delta} → {self.stamps_after}"
             if detail.get("deliberate"):
                 return f"{text} (another item, same visit)"
+            if detail.get("pos") == "toast":
+                return f"{text} ({_toast_check(detail)})"
             return f"{text} ({detail['note']})" if detail.get("note") else text
         if self.kind.startswith("voucher_"):
             title = detail.get("title", "")
             note = f" ({detail['note']})" if detail.get("note") else ""
+            if detail.get("pos") == "toast":
+                note = f" ({_toast_check(detail)})"
             return f"{title}{note}"
         if self.kind in ("issued", "joined"):
             return f"on {detail.get('platform', 'web')}"
@@ -82,6 +91,13 @@ class JournalRow:
         if self.kind in ("wallet_added", "wallet_removed"):
             return {"apple": "Apple Wallet", "google": "Google Wallet"}.get(detail.get("platform", ""), "")
         return ""
+
+
+def _toast_check(detail: dict[str, Any]) -> str:
+    """Where a Toast operation came from: the check number staff see, and the check's GUID."""
+    number = f" #{detail['check_number']}" if detail.get("check_number") else ""
+    guid = f" {detail['check_guid']}" if detail.get("check_guid") else ""
+    return f"Toast check{number}{guid}"
 
 
 def _start(day: date) -> datetime:
