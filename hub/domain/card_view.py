@@ -155,3 +155,13 @@ async def view_as_of(card: Card, event: CardEvent) -> CardView:
         history=[_history_row(e) for e in reversed(events[-HISTORY_ROWS:])],
         as_of=event,
     )
+
+
+async def card_for_page(token: str) -> Card | None:
+    """The card behind a page link, a deleted one included (its page offers a new card).
+
+    The same check as `cards.get_card_by_token`: the token is the customer's unguessable key.
+    """
+    if not token or len(token) > 32:
+        return None
+    return await Card.get_or_none(token=token)
