@@ -50,6 +50,7 @@ from stack import KEEPALIVE, Stack, percentile, process_stats, source_addresses 
 
 CTX = multiprocessing.get_context("spawn")
 ASSET = re.compile(r'(?:src|href)="(/pub/[^"]+)"')
+DRAWN = re.compile(r'data-stamps="(?P<stamps>\d+)" data-v="(?P<v>[^"]+)"')
 COALESCE = 0.05  # as static/card.js: one operation's events are drawn once
 
 
@@ -92,7 +93,7 @@ async def _pages(conn: Any, url: str, cards: list[tuple[str, int]], static: str)
     async def open_page(token: str, number: int, with_static: bool) -> None:
         nonlocal drops
         try:
-            status, first, _ = await timed_get(f"/c/{token}")
+            status, first, body = await timed_get(f"/c/{token}")
         except Exception as exc:
             count(f"page {type(exc).__name__}")
             return
@@ -109,15 +110,20 @@ async def _pages(conn: Any, url: str, cards: list[tuple[str, int]], static: str)
                     count(f"static {static_status}")
             except Exception as exc:
                 count(f"static {type(exc).__name__}")
-        shown = 0
+        drawn = DRAWN.search(body.decode(errors="replace"))
+        if drawn is None:
+            count("page without a live card")
+            return
+        shown, version = int(drawn["stamps"]), drawn["v"]
         pending: asyncio.Task | None = None
 
         async def refresh() -> None:
-            nonlocal shown, pending
+            nonlocal shown, version, pending
             await asyncio.sleep(COALESCE)
             pending = None
             try:
-                async with http.get(f"{url}/c/{token}/state", params={"shown": str(shown)}) as response:
+                params = {"shown": str(shown), "v": version}
+                async with http.get(f"{url}/c/{token}/state", params=params) as response:
                     if response.status != 200:
                         count(f"state {response.status}")
                         return
@@ -125,7 +131,7 @@ async def _pages(conn: Any, url: str, cards: list[tuple[str, int]], static: str)
             except Exception as exc:
                 count(f"state {type(exc).__name__}")
                 return
-            shown = state["stamps"]
+            shown, version = state["stamps"], state["v"]
             seen.append((number, shown, time.monotonic()))
 
         def soon() -> None:

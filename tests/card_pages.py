@@ -72,11 +72,12 @@ class CardPage:
 
     async def refresh(self) -> Html:
         """What the script does on an event or a (re)connect: fetch the state and redraw when it changed."""
-        response = await self.http.get(f"/c/{self.token}/state", params={"shown": self.shown})
+        response = await self.http.get(f"/c/{self.token}/state", params={"shown": self.shown, "v": self.version})
         assert response.status_code == 200, response.text
         state = response.json()
         self.draws = state["draws"]
         if state["v"] != self.version:
+            assert "html" in state
             self.version, self.shown = state["v"], state["stamps"]
             self.html = Html(state["html"])
         assert self.html is not None

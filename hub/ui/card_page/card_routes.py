@@ -31,15 +31,21 @@ def _not_found(lang: Lang, path: str) -> HTMLResponse:
     return page("message.html", lang, title=message, path=path, status=404, message=message, mark="not-found")
 
 
-async def _read(card: Card, lang: Lang, *, shown: int | None = None) -> tuple[str, str, CardView]:
-    """(body html, version, view) of the card as it is now."""
+async def _read(
+    card: Card, lang: Lang, *, shown: int | None = None, unless: str | None = None
+) -> tuple[str | None, str, CardView]:
+    """(body html, version, view) of the card as it is now; no html when the version is `unless`
+    (the page shows that already)."""
     view = await current_view(card)
     links = await views.wallet_links_of(view) if not view.deleted else []
+    version = card_html.version(view, links)
+    if version == unless:
+        return None, version, view
     new = max(view.stamps - shown, 0) if shown is not None else 0
     body = card_html.card_body(
         view, lang, runtime().settings.secret_key, links, join_url=f"/join/{card.template_id}", new_stamps=new
     )
-    return body, card_html.version(view, links), view
+    return body, version, view
 
 
 async def card_page(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
@@ -75,17 +81,21 @@ def _json(payload: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(payload, status_code=status, headers=SECURITY_HEADERS)
 
 
-async def card_state(request: Request, token: str, shown: int | None = None, lang: str | None = None) -> JSONResponse:
-    """What the page's live part shows now; `shown` is the stamp count on screen (new ones pop)."""
+async def card_state(
+    request: Request, token: str, shown: int | None = None, v: str | None = None, lang: str | None = None
+) -> JSONResponse:
+    """What the page's live part shows now: `shown` is the stamp count on screen (new ones pop),
+    `v` the version on screen (the same again comes without html)."""
     language = page_language(request, lang)
     card = await card_for_page(token)
     if card is None:
         return _json({"error": "not_found"}, 404)
-    body, version, view = await _read(card, language, shown=shown)
+    body, version, view = await _read(card, language, shown=shown, unless=v)
     draws = (
         [] if view.deleted else [card_html.draw_box(d, card.token, language) for d in await unrevealed_draws(card.id)]
     )
-    return _json({"v": version, "stamps": view.stamps, "deleted": view.deleted, "html": body, "draws": draws})
+    state = {"v": version, "stamps": view.stamps, "deleted": view.deleted, "draws": draws}
+    return _json(state if body is None else {**state, "html": body})
 
 
 async def card_code(token: str) -> JSONResponse:

@@ -19,13 +19,13 @@
     if (fetching) { again = true; return; }
     fetching = true;
     try {
-      const response = await fetch(`${base}/state?shown=${shown}&lang=${encodeURIComponent(lang)}`, {cache: "no-store"});
+      const response = await fetch(`${base}/state?shown=${shown}&v=${version}&lang=${encodeURIComponent(lang)}`, {cache: "no-store"});
       if (response.status === 404) { version = "gone"; stop(); return; }
       if (!response.ok) throw new Error(`state ${response.status}`);
       const state = await response.json();
       retry = 1000;
       // The same picture twice is not redrawn: a late event must not cut short a stamp's pop.
-      if (state.v !== version) {
+      if (state.v !== version && state.html !== undefined) {
         root.innerHTML = state.html;
         version = state.v;
         shown = state.stamps;
