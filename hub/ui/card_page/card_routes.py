@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from hub.domain import codes
 from hub.domain.card_view import CardView, card_for_page, current_view
-from hub.domain.lottery import reveal_draw, unrevealed_draws
+from hub.domain.lottery import reveal_draw
 from hub.errors import NotFound
 from hub.i18n import Lang
 from hub.models import Card
@@ -91,9 +91,7 @@ async def card_state(
     if card is None:
         return _json({"error": "not_found"}, 404)
     body, version, view = await _read(card, language, shown=shown, unless=v)
-    draws = (
-        [] if view.deleted else [card_html.draw_box(d, card.token, language) for d in await unrevealed_draws(card.id)]
-    )
+    draws = [] if view.deleted else [card_html.draw_box(d, card.token, language) for d in view.unwatched_draws]
     state = {"v": version, "stamps": view.stamps, "deleted": view.deleted, "draws": draws}
     return _json(state if body is None else {**state, "html": body})
 
