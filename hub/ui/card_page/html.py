@@ -19,7 +19,11 @@ from hub.ui.card_page.assets import asset_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ENV = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    loader=jinja2.FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    auto_reload=False,  # templates ship with the code: no stat() per page
 )
 ENV.globals["asset"] = asset_url
 
