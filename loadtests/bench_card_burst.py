@@ -292,6 +292,7 @@ class Burst:
             "bare_watchers": args.bare,
             "window_s": args.window,
             "rate": args.rate,
+            "pool": args.pool,
         }
         started = time.monotonic()
         await asyncio.to_thread(self.stack.start)
@@ -558,7 +559,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--rate", type=float, default=50, help="scans per second during the window")
     p.add_argument("--page-procs", type=int, default=4, help="client processes holding the pages")
     p.add_argument("--static-every", type=int, default=10, help="every n-th page also fetches a static file")
-    p.add_argument("--pool", type=int, default=None)
+    p.add_argument(
+        "--pool", type=int, default=20, help="PostgreSQL pool size of the web process (tortoise defaults to 5)"
+    )
     p.add_argument("--json", type=Path)
     p.add_argument("--short", action="store_true", help="CI mode: 40 pages in 4 s, 10 scans/s")
     args = p.parse_args(argv)
