@@ -9,7 +9,7 @@ Four kinds of users, each with a card of its own issued through the REST API at 
 - `CardWatcher`: a customer with the card page's Socket.IO connection open in the card's
   room; the shop stamps the card and the time until `card.updated` reaches the customer is
   reported as `SIO scan → card.updated (card room)`.
-- `PageVisitor`: opens the NiceGUI card page `/c/<token>`.
+- `PageVisitor`: opens the card page `/c/<token>`.
 
 Configuration (environment): `STAMPHUB_API_KEY` and `STAMPHUB_TEMPLATE_ID`; without them the
 locustfile runs `stamphub seed-demo` once (with the app's own DATABASE_URL etc. in the
@@ -222,7 +222,7 @@ class DashboardScanner(_SocketUser):
 
 
 class PageVisitor(HttpUser):
-    """Opens the customer's NiceGUI card page (the HTML; its socket is the browser's business)."""
+    """Opens the customer's card page (the HTML; its socket is the browser's business)."""
 
     weight = 1
     wait_time = between(1, 3)
@@ -234,5 +234,5 @@ class PageVisitor(HttpUser):
     @task
     def open_card_page(self) -> None:
         with self.client.get(f"/c/{self.card['token']}", name="/c/<token>", catch_response=True) as response:
-            if response.status_code != 200 or "client_id" not in response.text:
+            if response.status_code != 200 or "data-token=" not in response.text:
                 response.failure(f"{response.status_code}: not a live card page")

@@ -27,6 +27,17 @@ SOURCES = (
     "ui/scanner/camera.py",
     "ui/inserts",
 )
+# The server-rendered customer pages' templates mark strings the same way: `_("…")`.
+TEMPLATE_CALL = re.compile(r"""\b_\(\s*"((?:[^"\\]|\\.)*)"|\b_\(\s*'((?:[^'\\]|\\.)*)'""")
+
+
+def extract_templates(fileobj, keywords, comment_tags, options):  # noqa: ANN001, ANN201
+    """Babel extraction method for the Jinja2 templates of the customer pages."""
+    for lineno, line in enumerate(fileobj.read().decode("utf-8").splitlines(), 1):
+        for match in TEMPLATE_CALL.finditer(line):
+            yield lineno, "_", match.group(1) or match.group(2), []
+
+
 KEYWORDS = {"_": None, "N_": None}
 PLACEHOLDER = re.compile(r"\{[a-zA-Z_][a-zA-Z0-9_]*\}")
 
@@ -37,7 +48,11 @@ def extract() -> list[str]:
     for source in SOURCES:
         path = ROOT / source
         if path.is_dir():
-            results = extract_from_dir(str(path), method_map=[("**.py", "python")], keywords=KEYWORDS)
+            results = extract_from_dir(
+                str(path),
+                method_map=[("**.py", "python"), ("**.html", "hub.i18n.catalogs:extract_templates")],
+                keywords=KEYWORDS,
+            )
             for _, _, message, _, _ in results:
                 found.setdefault(message, None)
         else:

@@ -5,6 +5,7 @@ from nicegui.testing import User
 from hub.domain import lottery
 from hub.domain.stamps import add_stamp
 from hub.models import LotteryDraw
+from tests.card_pages import CardPage, Html
 from tests.factories import make_shop
 
 
@@ -14,23 +15,36 @@ async def lottery_shop(**pool):
     return shop, pool
 
 
+async def watch_the_draw(user: User, page: CardPage, draw: LotteryDraw) -> Html:
+    """What the page's script does with a draw it was given: spin, then reveal."""
+    [box] = [d for d in page.draws if d["id"] == draw.id]
+    spin = Html(box["html"])
+    spin.should_see(draw.commitment)
+    spin.should_not_see(draw.seed)
+    assert spin.marks("reel")
+    response = await user.http_client.post(f"/c/{page.token}/draws/{draw.id}/reveal")
+    assert response.status_code == 200
+    return Html(response.json()["html"])
+
+
 async def test_a_full_card_spins_live_showing_the_commitment_then_the_seed(user: User, live):
     shop, pool = await lottery_shop()
     await lottery.add_prize(shop.business_id, pool.id, "Free cake", weight=1, stock=5)
     await add_stamp(shop.business_id, shop.card.id)
-    await user.open(f"/c/{shop.card.token}")
-    await user.should_see("Fill the card to spin the prize draw!")
+    page = CardPage(user.http_client, shop.card.token)
+    (await page.open()).should_see("Fill the card to spin the prize draw!")
 
-    await add_stamp(shop.business_id, shop.card.id)
+    await page.live(live.bus, lambda: add_stamp(shop.business_id, shop.card.id))
     draw = await LotteryDraw.get(card_id=shop.card.id)
-    await user.should_see(draw.commitment, retries=50)
-    await user.should_not_see(draw.seed)
-    await user.should_see("You won: Free cake!", retries=80)
-    await user.should_see(draw.seed)
+    result = await watch_the_draw(user, page, draw)
+    result.should_see("You won: Free cake!")
+    result.should_see(draw.seed)
     await draw.refresh_from_db()
     assert draw.revealed_at is not None
-    user.find(marker="close-draw").click()
-    await user.should_see(marker=f"voucher-{draw.voucher_id}", retries=20)
+    assert result.marks("close-draw")
+    html = await page.refresh()
+    assert html.marks(f"voucher-{draw.voucher_id}")
+    assert page.draws == []
 
 
 async def test_the_prize_stays_hidden_until_the_customer_has_watched_the_draw(user: User, live):
@@ -38,19 +52,32 @@ async def test_the_prize_stays_hidden_until_the_customer_has_watched_the_draw(us
     await lottery.add_prize(shop.business_id, pool.id, "Free cake", weight=1)
     draw = await lottery.fire_lottery(shop.business_id, shop.card.id, pool.id, source="insert")
 
-    await user.open(f"/c/{shop.card.token}")
-    await user.should_not_see(marker=f"voucher-{draw.voucher_id}")
-    await user.should_not_see("Prize draw won: Free cake")
-    await user.should_see(draw.commitment, retries=20)  # a draw fired while away plays on open
-    await user.should_see("You won: Free cake!", retries=80)
-    await user.should_see(marker=f"voucher-{draw.voucher_id}", retries=20)
+    page = CardPage(user.http_client, shop.card.token)
+    html = await page.open()
+    assert not html.marks(f"voucher-{draw.voucher_id}")
+    html.should_not_see("Prize draw won: Free cake")
+    await page.refresh()  # a draw fired while away plays on open
+    (await watch_the_draw(user, page, draw)).should_see("You won: Free cake!")
+    assert (await page.refresh()).marks(f"voucher-{draw.voucher_id}")
 
 
 async def test_a_blank_draw_says_so(user: User, live):
     shop, pool = await lottery_shop(blank_weight=1)
-    await user.open(f"/c/{shop.card.token}")
-    await lottery.fire_lottery(shop.business_id, shop.card.id, pool.id, source="campaign")
-    await user.should_see("No prize this time", retries=80)
+    page = CardPage(user.http_client, shop.card.token)
+    await page.open()
+    await page.live(live.bus, lambda: lottery.fire_lottery(shop.business_id, shop.card.id, pool.id, source="campaign"))
+    draw = await LotteryDraw.get(card_id=shop.card.id)
+    (await watch_the_draw(user, page, draw)).should_see("No prize this time")
+
+
+async def test_another_cards_draw_is_not_revealed(user: User, live):
+    shop, pool = await lottery_shop(blank_weight=1)
+    draw = await lottery.fire_lottery(shop.business_id, shop.card.id, pool.id, source="campaign")
+    other = await make_shop()
+    response = await user.http_client.post(f"/c/{other.card.token}/draws/{draw.id}/reveal")
+    assert response.status_code == 404
+    await draw.refresh_from_db()
+    assert draw.revealed_at is None
 
 
 async def test_the_fairness_page_verifies_a_revealed_draw(user: User, live):

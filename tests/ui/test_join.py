@@ -13,63 +13,87 @@ from hub.api.app import create_api_app
 from hub.domain import codes, joining
 from hub.errors import InvalidInput, RateLimited
 from hub.models import Card, Customer
+from tests.card_pages import CardPage, Html, submit_join
 
 
-async def join_as(user: User, template_id: int, name: str, **fields: str) -> Card:
-    await user.open(f"/join/{template_id}")
-    user.find(marker="name").type(name)
-    for marker, value in fields.items():
-        user.find(marker=marker).type(value)
-    user.find(marker="join").click()
-    await user.should_see(marker="card-qr", retries=50)
-    return await Card.filter(template_id=template_id).order_by("-id").first()
+async def join_as(user: User, template_id: int, name: str, **fields: str) -> tuple[Card, Html]:
+    response = await submit_join(user.http_client, template_id, name, **fields)
+    assert response.status_code == 303, response.text
+    card = await Card.filter(template_id=template_id).order_by("-id").first()
+    assert response.headers["location"] == f"/c/{card.token}"
+    page = await user.http_client.get(response.headers["location"])
+    html = Html(page.text)
+    assert html.marks("card-qr")
+    return card, html
 
 
 async def test_join_then_a_stamp_through_the_api_shows_up_live(user: User, live, shop, secret):
-    card = await join_as(user, shop.template.id, "Ada Lovelace")
+    card, html = await join_as(user, shop.template.id, "Ada Lovelace")
     assert card.customer_id != shop.card.customer_id and card.platforms == ["web"]
-    await user.should_see("0 / 8")
-    await user.should_see("Ada Lovelace")
+    html.should_see("0 / 8")
+    html.should_see("Ada Lovelace")
+    page = CardPage(user.http_client, card.token)
+    await page.open()
 
-    transport = httpx.ASGITransport(app=create_api_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as api:
-        response = await api.post(
-            "/api/v1/scans",
-            json={"code": codes.rotating_card_code(secret, card.number), "idempotency_key": str(uuid.uuid4())},
-            headers={"Authorization": f"Bearer {shop.api_key}"},
-        )
-    assert response.status_code == 200, response.text
-    assert response.json()["outcome"] == "stamped"
-    await user.should_see("1 / 8", retries=50)
+    async def scan() -> None:
+        transport = httpx.ASGITransport(app=create_api_app())
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as api:
+            response = await api.post(
+                "/api/v1/scans",
+                json={"code": codes.rotating_card_code(secret, card.number), "idempotency_key": str(uuid.uuid4())},
+                headers={"Authorization": f"Bearer {shop.api_key}"},
+            )
+        assert response.status_code == 200, response.text
+        assert response.json()["outcome"] == "stamped"
+
+    (await page.live(live.bus, scan)).should_see("1 / 8")
 
 
 async def test_a_returning_customer_gets_the_same_card_back(user: User, live, shop):
-    card = await join_as(user, shop.template.id, "Grace Hopper")
+    card, _ = await join_as(user, shop.template.id, "Grace Hopper")
     response = await user.http_client.get(f"/join/{shop.template.id}")
     assert response.status_code == 303 and response.headers["location"] == f"/c/{card.token}"
-    await user.open(f"/join/{shop.template.id}")
-    await user.should_see("Grace Hopper")
-    await user.should_see(marker="card-qr")
+    html = Html((await user.http_client.get(f"/join/{shop.template.id}", follow_redirects=True)).text)
+    html.should_see("Grace Hopper")
+    assert html.marks("card-qr")
     assert await Card.filter(template_id=shop.template.id).count() == 2  # the shop's own card and this one
+
+
+async def test_a_returning_browser_is_asked_not_you_once_and_can_get_its_own_card(user: User, live, shop):
+    card, first = await join_as(user, shop.template.id, "Grace Hopper")
+    assert not first.marks("not-you")  # a fresh join is no return
+    html = Html((await user.http_client.get(f"/join/{shop.template.id}", follow_redirects=True)).text)
+    assert html.marks("not-you")
+    html.should_see("Not you? Get your own card")
+    again = Html((await user.http_client.get(f"/c/{card.token}")).text)
+    assert not again.marks("not-you")  # asked once, not on every visit
+
+    assert f'href="/join/{shop.template.id}?fresh=1"' in html.source
+    form = await user.http_client.get(f"/join/{shop.template.id}?fresh=1")
+    assert form.status_code == 200 and Html(form.text).marks("join")
+    response = await submit_join(user.http_client, shop.template.id, "Linus", query="?fresh=1")
+    assert response.status_code == 303
+    mine = await Card.filter(template_id=shop.template.id).order_by("-id").first()
+    assert mine.id != card.id and response.headers["location"] == f"/c/{mine.token}"
+    await user.http_client.get(response.headers["location"])
+    back = await user.http_client.get(f"/join/{shop.template.id}")
+    assert back.headers["location"] == f"/c/{mine.token}"  # the browser now holds its own card
 
 
 async def test_a_deleted_remembered_card_lets_the_customer_join_again(user: User, live, shop):
     from hub.domain.cards import delete_card
 
-    card = await join_as(user, shop.template.id, "Grace Hopper")
+    card, _ = await join_as(user, shop.template.id, "Grace Hopper")
     await delete_card(shop.business_id, card.id)
-    await user.open(f"/join/{shop.template.id}")
-    await user.should_see(marker="join")
+    response = await user.http_client.get(f"/join/{shop.template.id}")
+    assert response.status_code == 200 and Html(response.text).marks("join")
 
 
 async def test_email_birthday_and_consent_are_kept(user: User, live, shop):
-    await user.open(f"/join/{shop.template.id}")
-    user.find(marker="name").type("Linus")
-    user.find(marker="email").type("Linus@Example.com")
-    user.find(marker="birthday").type("1990-05-17")
-    user.find(marker="consent").click()
-    user.find(marker="join").click()
-    await user.should_see(marker="card-qr", retries=50)
+    response = await submit_join(
+        user.http_client, shop.template.id, "Linus", email="Linus@Example.com", birthday="1990-05-17", consent="1"
+    )
+    assert response.status_code == 303
     card = await Card.filter(template_id=shop.template.id).order_by("-id").first()
     customer = await Customer.get(id=card.customer_id)
     assert (customer.email, str(customer.birthday), customer.marketing_consent) == (
@@ -80,17 +104,36 @@ async def test_email_birthday_and_consent_are_kept(user: User, live, shop):
 
 
 async def test_a_missing_name_is_explained_and_issues_nothing(user: User, live, shop):
-    await user.open(f"/join/{shop.template.id}")
-    user.find(marker="join").click()
-    await user.should_see("Please enter your name")
+    response = await submit_join(user.http_client, shop.template.id, "")
+    assert response.status_code == 400
+    html = Html(response.text)
+    html.should_see("Please enter your name")
+    assert html.marks("name-error")
+    assert await Card.filter(template_id=shop.template.id).count() == 1
+
+
+async def test_what_was_typed_stays_when_a_field_is_refused(user: User, live, shop):
+    response = await submit_join(user.http_client, shop.template.id, "Linus", email="not an address")
+    assert response.status_code == 400
+    html = Html(response.text)
+    html.should_see("That email address does not look right.")
+    assert html.marks("name")[0]["value"] == "Linus"
+    assert await Card.filter(template_id=shop.template.id).count() == 1
+
+
+async def test_a_form_posted_from_another_site_issues_nothing(user: User, live, shop):
+    response = await user.http_client.post(
+        f"/join/{shop.template.id}", data={"name": "Mallory"}, headers={"Origin": "https://evil.example"}
+    )
+    assert response.status_code == 403
     assert await Card.filter(template_id=shop.template.id).count() == 1
 
 
 async def test_the_join_page_speaks_the_browsers_language(user: User, live, shop):
     user.http_client.headers["Accept-Language"] = "fr-FR,fr;q=0.9"
-    await user.open(f"/join/{shop.template.id}")
-    await user.should_see("Obtenez votre carte de fidélité")
-    await user.should_see("Obtenir ma carte")
+    html = Html((await user.http_client.get(f"/join/{shop.template.id}")).text)
+    html.should_see("Obtenez votre carte de fidélité")
+    html.should_see("Obtenir ma carte")
 
 
 async def test_an_unknown_template_is_a_404(user: User, live):
@@ -136,12 +179,11 @@ async def test_a_birthday_in_the_future_is_refused(redis, shop):
 async def test_the_rate_limit_is_shown_on_the_join_page(user: User, live, shop, redis):
     from hub.config import settings
 
-    await user.open(f"/join/{shop.template.id}")
-    for i in range(joining.JOIN_LIMIT):
+    for i in range(joining.JOIN_LIMIT):  # the test client's address
         await joining.join(redis, settings().redis_prefix, shop.template.id, ip="127.0.0.1", name=f"G{i}")
-    user.find(marker="name").type("Late")
-    user.find(marker="join").click()
-    await user.should_see("Too many sign-ups")
+    response = await submit_join(user.http_client, shop.template.id, "Late")
+    assert response.status_code == 429
+    Html(response.text).should_see("Too many sign-ups")
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])

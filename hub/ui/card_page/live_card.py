@@ -8,13 +8,13 @@ from typing import Any
 from nicegui import context, ui
 
 from hub.domain import codes
+from hub.domain.card_view import CardView, current_view, view_as_of
 from hub.domain.lottery import unrevealed_draws
 from hub.i18n import Lang
 from hub.models import Card, CardEvent
 from hub.runtime import runtime
 from hub.ui.card_page import views
 from hub.ui.card_page.spin import LotterySpinner
-from hub.ui.card_page.state import CardView, current_view, view_as_of
 from hub.ui.card_render import qr_svg_data_url
 from hub.ui.live import subscribe
 

@@ -50,6 +50,7 @@ class CardView:
     vouchers: list[VoucherView] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
     as_of: CardEvent | None = None
+    unwatched_draws: list[LotteryDraw] = field(default_factory=list)  # the page spins these
 
     @property
     def live_vouchers(self) -> list[VoucherView]:
@@ -73,24 +74,30 @@ def _history_row(event: CardEvent) -> HistoryRow:
 
 
 async def _frame(card: Card) -> tuple[CardTemplate, Business, str]:
-    template = await CardTemplate.get(id=card.template_id)
-    business = await Business.get(id=card.business_id)
-    customer = await Customer.get_or_none(id=card.customer_id)
+    # Read with the card when it came from `card_for_page` (one statement instead of four).
+    template, business, customer = (getattr(card, name, None) for name in ("template", "business", "customer"))
+    if not isinstance(template, CardTemplate):
+        template = await CardTemplate.get(id=card.template_id)
+    if not isinstance(business, Business):
+        business = await Business.get(id=card.business_id)
+    if not isinstance(customer, Customer):
+        customer = await Customer.get_or_none(id=card.customer_id)
     return template, business, customer.name if customer else ""
 
 
-async def _unwatched_draws(card_id: int) -> tuple[set[int], set[int]]:
-    """(prize voucher ids, draw ids) of draws the customer has not watched yet: the spin
-    reveals their outcome, not the voucher list or the history."""
-    rows = await LotteryDraw.filter(card_id=card_id, revealed_at__isnull=True)
-    return {row.voucher_id for row in rows if row.voucher_id}, {row.id for row in rows}
+async def _unwatched_draws(card_id: int) -> list[LotteryDraw]:
+    """Draws the customer has not watched yet, oldest first: the spin reveals their outcome,
+    not the voucher list or the history."""
+    return await LotteryDraw.filter(card_id=card_id, revealed_at__isnull=True).order_by("id")
 
 
 async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> CardView:
     """The card as it is now."""
     now = utcnow()
     template, business, holder = await _frame(card)
-    hidden, draws = await _unwatched_draws(card.id) if hide_unrevealed_prizes else (set(), set())
+    unwatched = await _unwatched_draws(card.id) if hide_unrevealed_prizes else []
+    hidden = {row.voucher_id for row in unwatched if row.voucher_id}
+    draws = {row.id for row in unwatched}
     vouchers = []
     for v in await Voucher.filter(card_id=card.id).order_by("-id").limit(50):
         if v.id in hidden:
@@ -111,6 +118,7 @@ async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> Ca
         deleted=card.deleted_at is not None,
         vouchers=vouchers,
         history=[_history_row(e) for e in events if not _hidden_event(e, hidden, draws)],
+        unwatched_draws=unwatched,
     )
 
 
@@ -155,3 +163,13 @@ async def view_as_of(card: Card, event: CardEvent) -> CardView:
         history=[_history_row(e) for e in reversed(events[-HISTORY_ROWS:])],
         as_of=event,
     )
+
+
+async def card_for_page(token: str) -> Card | None:
+    """The card behind a page link, a deleted one included (its page offers a new card).
+
+    The same check as `cards.get_card_by_token`: the token is the customer's unguessable key.
+    """
+    if not token or len(token) > 32:
+        return None
+    return await Card.filter(token=token).select_related("template", "business", "customer").first()

@@ -1,0 +1,198 @@
+"""The card drawn as HTML from the domain's `CardView`, in the page's language.
+
+The whole page (/c/<token>) and the live part its script fetches (/c/<token>/state) come
+from `card_body`, so what a reconnect draws is exactly what a fresh load draws.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from hub.domain import codes
+from hub.domain.card_view import CardView
+from hub.i18n import Lang
+from hub.models import LotteryDraw
+from hub.ui.card_page import views
+from hub.ui.card_page.html import render
+from hub.ui.card_render import _image_source, qr_svg_data_url
+
+# The designer's stamp icons (Material icon names) as characters: no icon font to download.
+ICONS = {
+    "local_cafe": "☕",
+    "emoji_food_beverage": "🍵",
+    "bakery_dining": "🥐",
+    "cake": "🍰",
+    "icecream": "🍦",
+    "local_pizza": "🍕",
+    "lunch_dining": "🍔",
+    "restaurant": "🍴",
+    "local_bar": "🍸",
+    "sports_bar": "🍺",
+    "content_cut": "✂",
+    "spa": "🌿",
+    "pets": "🐾",
+    "local_florist": "🌸",
+    "star": "★",
+    "favorite": "♥",
+}
+ROW_PX = 56  # one reel row; static/page.css has the same height
+LOOPS = 6
+
+
+@dataclass
+class Slot:
+    filled: bool
+    fresh: bool
+
+
+def card_face(
+    design: dict[str, Any],
+    lang: Lang,
+    *,
+    stamps: int,
+    stamps_required: int,
+    reward_title: str,
+    holder: str | None = None,
+    new_stamps: int = 0,
+) -> dict[str, Any]:
+    shown = max(0, min(stamps, stamps_required))
+    return {
+        "background": design.get("background") or "#3b2416",
+        "foreground": design.get("foreground") or "#fff8ef",
+        "accent": design.get("accent") or "#e0a458",
+        "icon": ICONS.get(design.get("stamp_icon") or "local_cafe", "★"),
+        "strip": _image_source(design.get("strip")),
+        "logo": _image_source(design.get("logo")),
+        "title": design.get("title", "Stamp card"),
+        "subtitle": design.get("subtitle"),
+        "columns": min(max(stamps_required, 1), 5),
+        "slots": [Slot(i < shown, i < shown and i >= shown - new_stamps) for i in range(stamps_required)],
+        "progress": f"{lang.number(stamps)} / {lang.number(stamps_required)}",
+        "reward": lang._("Reward: {reward}", reward=reward_title),
+        "holder": holder,
+    }
+
+
+def version(view: CardView | None, links: list[dict[str, Any]]) -> str:
+    """A digest of what the page is drawn from: the script redraws only when it changes, so a
+    late event of what is on screen already does not cut short the pop of the newest stamp."""
+    if view is None:
+        return "gone"
+    template = tuple(getattr(view.template, name) for name in view.template._meta.fields_db_projection)
+    drawn = (
+        (view.stamps, view.deleted, view.card.number, view.card.template_version, view.holder),
+        template,
+        (view.business.name, view.business.timezone),
+        view.vouchers,
+        view.history,
+        links,
+    )
+    return hashlib.sha256(repr(drawn).encode()).hexdigest()[:16]
+
+
+def card_body(
+    view: CardView | None,
+    lang: Lang,
+    secret: bytes,
+    links: list[dict[str, Any]],
+    *,
+    join_url: str,
+    new_stamps: int = 0,
+) -> str:
+    if view is None or view.deleted:
+        return render("card_body.html", _=lang._, deleted=True, join_url=join_url)
+    lang.timezone = view.business.timezone
+    _ = lang._
+    required = view.template.stamps_required
+    vouchers = [
+        {
+            "id": v.id,
+            "title": v.title,
+            "qr": qr_svg_data_url(codes.voucher_code(secret, v.id)),
+            "code": codes.format_redeem_code(v.redeem_code),
+            "valid": _("Valid until {date}", date=lang.date_text(v.expires_at))
+            if v.expires_at
+            else _("No expiry date"),
+        }
+        for v in view.live_vouchers
+    ]
+    finished = []
+    for v in view.finished_vouchers:
+        when = ""
+        if v.finished_at:
+            at = lang.datetime_text(v.finished_at, "short")
+            when = _("Redeemed on {date}", date=at) if v.state == "redeemed" else _("Expired on {date}", date=at)
+        finished.append(
+            {"id": v.id, "title": v.title, "state": v.state, "state_text": _(views.STATE_LABELS[v.state]), "when": when}
+        )
+    return render(
+        "card_body.html",
+        _=_,
+        deleted=False,
+        business=view.business.name,
+        face=card_face(
+            view.template.design or {},
+            lang,
+            stamps=view.stamps,
+            stamps_required=required,
+            reward_title=view.template.reward_title,
+            holder=view.holder,
+            new_stamps=new_stamps,
+        ),
+        lottery=view.template.reward_type == "lottery",
+        to_go=lang.number(max(required - view.stamps, 0)),
+        vouchers=vouchers,
+        finished=finished,
+        code_qr=qr_svg_data_url(codes.rotating_card_code(secret, view.card.number)),
+        number=view.card.number,
+        wallets=[_wallet_button(link, lang) for link in links],
+        history=[
+            {"text": views.describe(row, lang), "when": lang.datetime_text(row.created_at, "short")}
+            for row in view.history
+        ],
+    )
+
+
+def _wallet_button(link: dict[str, Any], lang: Lang) -> dict[str, str]:
+    platform = link.get("platform", "")
+    label = views.WALLET_LABELS.get(platform)
+    return {"url": link["url"], "platform": platform, "label": lang._(label) if label else link.get("label", "")}
+
+
+def _label(entry: dict, lang: Lang) -> str:
+    return entry["title"] if entry.get("prize_id") else lang._("No prize")
+
+
+def _won_index(draw: LotteryDraw, entries: list[dict]) -> int:
+    return next((i for i, e in enumerate(entries) if e.get("prize_id") == draw.prize_id), len(entries) - 1)
+
+
+def draw_box(draw: LotteryDraw, token: str, lang: Lang) -> dict[str, Any]:
+    """The spin of one draw: decided and stored already; the reel only lands where it says."""
+    entries = draw.snapshot or [{"prize_id": None, "title": "", "weight": 1}]
+    won = _won_index(draw, entries)
+    strip = [_label(e, lang) for _ in range(LOOPS) for e in entries] + [_label(entries[won], lang)]
+    html = render(
+        "draw.html",
+        _=lang._,
+        commitment=draw.commitment,
+        strip=strip,
+        stop=(len(strip) - 1) * ROW_PX,
+        reveal_url=f"/c/{token}/draws/{draw.id}/reveal",
+    )
+    return {"id": draw.id, "html": html}
+
+
+def draw_result(draw: LotteryDraw, lang: Lang) -> str:
+    entries = draw.snapshot or [{"prize_id": None, "title": "", "weight": 1}]
+    return render(
+        "draw_result.html",
+        _=lang._,
+        won=bool(draw.prize_id),
+        prize=_label(entries[_won_index(draw, entries)], lang),
+        seed=draw.seed,
+        fairness_url=f"/fairness?commitment={quote(draw.commitment)}",
+    )
