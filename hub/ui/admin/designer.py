@@ -39,6 +39,12 @@ STAMP_ICONS = {
 }
 
 
+UPLOAD_CSS = """
+.image-upload .q-uploader__subtitle, .image-upload .q-uploader__list { display: none; }
+.image-upload .q-uploader__title { white-space: normal; font-size: 0.8rem; }
+"""
+
+
 async def templates_page() -> RedirectResponse | None:
     session = await owner_session()
     if session is None:
@@ -123,6 +129,7 @@ class Designer:
         self.warning.refresh()
 
     async def build(self) -> None:
+        ui.add_css(UPLOAD_CSS)
         with frame(self.session, "Stamp cards"):
             with ui.row().classes("w-full items-center"):
                 ui.link("← All stamp cards", "/admin/templates").classes("text-sm")
@@ -130,7 +137,7 @@ class Designer:
                 self.status = ui.label().classes("text-sm text-stone-500").mark("designer-status")
                 self._status()
             with ui.row().classes("w-full gap-6 no-wrap max-xl:flex-wrap items-start"):
-                with ui.card().classes("w-[420px] shrink-0"):
+                with ui.card().classes("w-full md:w-[420px] shrink-0"):
                     self.form()
                 with ui.column().classes("gap-3 grow"):
                     self.warning()
@@ -153,7 +160,7 @@ class Designer:
 
     def form(self) -> None:
         v, d = self.values, self.values["design"]
-        with ui.tabs().classes("w-full").props("dense no-caps") as tabs:
+        with ui.tabs().classes("w-full").props("dense no-caps mobile-arrows") as tabs:
             ui.tab("design", "Design")
             ui.tab("texts", "Texts")
             ui.tab("reward", "Stamps & reward")
@@ -243,9 +250,15 @@ class Designer:
 
         ui.label(label).classes("text-sm font-medium")
         picture()
-        ui.upload(on_upload=received, auto_upload=True, max_file_size=uploads.MAX_BYTES).props(
-            "accept=image/* flat bordered dense"
-        ).classes("w-full").mark(f"upload-{kind}")
+        # Quasar's uploader header counts bytes and percent ("0.0B / 0.00%") before anything is
+        # chosen: only its title and its pick button are shown, the picture above is the result.
+        ui.upload(
+            label=f"Choose an image (PNG or JPEG, up to {uploads.MAX_BYTES // (1024 * 1024)} MB)",
+            on_upload=received,
+            on_rejected=lambda: ui.notify("Upload an image of up to 5 MB.", type="warning"),
+            auto_upload=True,
+            max_file_size=uploads.MAX_BYTES,
+        ).props("accept=image/* flat bordered dense").classes("w-full image-upload").mark(f"upload-{kind}")
 
     @ui.refreshable_method
     def preview(self) -> None:

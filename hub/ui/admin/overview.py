@@ -22,8 +22,9 @@ COLOURS = {
 def _chart(data: analytics.Overview, keys: list[str]) -> dict:
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": [analytics.METRICS[k] for k in keys]},
-        "grid": {"left": 40, "right": 16, "top": 40, "bottom": 30},
+        # The legend sits under the date axis, scrolling sideways on a phone instead of wrapping into it.
+        "legend": {"data": [analytics.METRICS[k] for k in keys], "bottom": 0, "type": "scroll"},
+        "grid": {"left": 8, "right": 16, "top": 16, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "category", "data": [d.strftime("%b %d") for d in data.days]},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [
@@ -51,14 +52,14 @@ async def overview_page() -> RedirectResponse | None:
     def draw(data: analytics.Overview) -> None:
         with ui.row().classes("w-full gap-4"):
             for key, label in analytics.METRICS.items():
-                with ui.card().classes("min-w-40 flex-1").mark(f"kpi-{key}"):
+                with ui.card().classes("min-w-36 flex-1 max-sm:basis-[40%]").mark(f"kpi-{key}"):
                     ui.label(label).classes("text-sm text-stone-500")
                     ui.label(f"{data.totals[key]:,}").classes("text-3xl font-bold").mark(f"kpi-value-{key}")
-        with ui.row().classes("w-full gap-4 no-wrap max-lg:flex-wrap"):
-            with ui.card().classes("flex-1 min-w-96"):
+        with ui.row().classes("w-full gap-4 lg:flex-nowrap"):
+            with ui.card().classes("w-full lg:w-auto lg:flex-1 lg:min-w-96"):
                 ui.label("Cards, stamps and rewards").classes("font-bold")
                 ui.echart(_chart(data, ["stamps", "cards_issued", "rewards"])).classes("w-full h-72")
-            with ui.card().classes("flex-1 min-w-96"):
+            with ui.card().classes("w-full lg:w-auto lg:flex-1 lg:min-w-96"):
                 ui.label("Customers and redemptions").classes("font-bold")
                 ui.echart(_chart(data, ["active_customers", "redeemed"])).classes("w-full h-72")
         with ui.card().classes("w-full"):
