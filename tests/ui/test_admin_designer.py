@@ -28,7 +28,7 @@ async def test_the_stamp_cards_list_links_designer_and_posters(user: User, live,
     await user.open("/admin/templates")
     await user.should_see("v1 · 1 issued cards")
     link = user.find(marker="poster-pdf").elements.pop()
-    assert link.props["href"] == f"/join/{shop.template.id}/poster.pdf"
+    assert link.props["href"] == f"/admin/templates/{shop.template.id}/poster.pdf"
 
 
 async def test_creating_a_stamp_card_opens_its_designer(user: User, live, redis, shop):

@@ -9,7 +9,7 @@ async def sign_in(user: User, shop) -> None:
     user.find(marker="email").type(shop.owner_email)
     user.find(marker="password").type(shop.owner_password)
     user.find(marker="sign-in").click()
-    await user.should_see("Cards issued")
+    await user.should_see("Cards issued", retries=50)
 
 
 async def test_the_billing_page_shows_the_plan_and_the_usage_meter_live(user: User, live):

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
 from hub.api.types import IdPath
-from hub.domain import templates
+from hub.domain import setup, templates
 from hub.errors import DomainError
 from hub.models import Card
 from hub.runtime import runtime
@@ -94,8 +94,26 @@ def _poster_links(template_id: int) -> None:
     with ui.row().classes("gap-2 items-center text-sm"):
         ui.icon("qr_code_2")
         ui.label("Join poster:")
-        for kind in ("png", "svg", "pdf"):
-            ui.link(kind.upper(), f"/join/{template_id}/poster.{kind}", new_tab=True).mark(f"poster-{kind}")
+        for kind in POSTER_FORMATS:
+            ui.link(kind.upper(), f"/admin/templates/{template_id}/poster.{kind}", new_tab=True).mark(f"poster-{kind}")
+
+
+POSTER_FORMATS = ("png", "svg", "pdf")
+
+
+async def poster_download(template_id: IdPath, fmt: str) -> RedirectResponse:
+    """The owner's way to the public poster: the first download ticks "Print the QR poster"."""
+    session = await owner_session()
+    if session is None:
+        return to_login()
+    if fmt not in POSTER_FORMATS:
+        return RedirectResponse("/admin/templates", status_code=303)
+    try:
+        await templates.get_template(session.business_id, template_id)
+    except DomainError:
+        return RedirectResponse("/admin/templates", status_code=303)
+    await setup.poster_printed(session.business_id)
+    return RedirectResponse(f"/join/{template_id}/poster.{fmt}", status_code=303)
 
 
 async def designer_page(template_id: IdPath) -> RedirectResponse | None:
@@ -360,3 +378,4 @@ def register() -> None:
     uploads.register()
     ui.page("/admin/templates", title="Stamp cards · Stamphub")(templates_page)
     ui.page("/admin/templates/{template_id}", title="Card Designer · Stamphub")(designer_page)
+    ui.page("/admin/templates/{template_id}/poster.{fmt}")(poster_download)

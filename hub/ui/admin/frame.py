@@ -108,7 +108,7 @@ def frame(session: Session, title: str) -> Iterator[ui.column]:
             ui.icon("account_circle", size="28px").classes("text-primary").tooltip(session.email)
         ui.button("Sign out", on_click=lambda: ui.navigate.to("/admin/logout")).props("flat color=primary")
     # Open beside the page on a wide screen, closed (a tap on the menu button away) on a phone.
-    with ui.left_drawer(value=None, bordered=True).classes("bg-white p-0").props("width=230") as drawer:
+    with ui.left_drawer(value=False, bordered=True).classes("bg-white p-0").props("width=230 show-if-above") as drawer:
         with ui.list().classes("w-full pt-2"):
             for label, href, icon in MENU:
                 with (
