@@ -95,6 +95,15 @@ async def admin_routes(shop) -> list[str]:
     ]
 
 
+async def designer_reads_right(page: Page) -> None:
+    """The image pickers say what to do, not "0.0B / 0.00%"; Regenerate stays on screen."""
+    await expect(page.get_by_text("Choose an image (PNG or JPEG, up to 5 MB)").first).to_be_visible()
+    for counter in await page.get_by_text("0.00%").all():
+        await expect(counter).to_be_hidden()
+    regenerate = page.get_by_role("button", name="Regenerate stamp card")
+    await expect(regenerate).to_be_in_viewport()
+
+
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
 async def test_every_admin_page_fits_the_screen(browser: Browser, admin_server: Server, shop, viewport):
     folder = artifacts_dir()
@@ -117,6 +126,8 @@ async def test_every_admin_page_fits_the_screen(browser: Browser, admin_server: 
                 box = await drawer.bounding_box()
                 if not (box is None or box["x"] + box["width"] <= 1):
                     problems.append(f"{path}: the menu is open on load")
+            if path.startswith("/admin/templates/"):
+                await designer_reads_right(page)
             found = await page.evaluate(OVERFLOW)
             if found["page"] > found["width"] or found["wide"]:
                 problems.append(f"{path}: page {found['page']} px in {found['width']} px; {found['wide']}")

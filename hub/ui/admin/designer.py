@@ -169,8 +169,8 @@ class Designer:
                         )
                         ui.label("stamps").classes("text-sm")
                     self.preview()
-                    self.actions()
                     _poster_links(self.template.id)
+            self.actions()
         subscribe(f"business:{self.session.business_id}", self.on_event)
 
     def _status(self) -> None:
@@ -294,10 +294,20 @@ class Designer:
                 ).classes("text-amber-900")
 
     def actions(self) -> None:
-        with ui.row().classes("items-center gap-2"):
-            ui.button("Save draft", icon="save", on_click=self.save).props("outline").mark("save-draft")
-            ui.button("Discard draft", on_click=self.discard).props("flat").mark("discard-draft")
-            ui.button("Regenerate stamp card", icon="autorenew", on_click=self.confirm_publish).mark("regenerate")
+        """Save and Regenerate stay in reach at the bottom of the screen, however long the form
+        and the previews (on a phone they are stacked, one under the other)."""
+        with (
+            ui.column()
+            .classes("w-full gap-1 sticky bottom-0 z-10 bg-white border-t shadow-md rounded-t px-3 py-2")
+            .mark("designer-actions")
+        ):
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Save draft", icon="save", on_click=self.save).props("outline").mark("save-draft")
+                ui.button("Discard draft", on_click=self.discard).props("flat").mark("discard-draft")
+                ui.button("Regenerate stamp card", icon="autorenew", on_click=self.confirm_publish).mark("regenerate")
+            self.progress_area()
+
+    def progress_area(self) -> None:
         with ui.column().classes("w-full gap-1") as self.progress_box:
             self.progress_label = ui.label().classes("text-sm").mark("regen-label")
             self.progress = (
@@ -318,21 +328,33 @@ class Designer:
         ui.navigate.reload()
 
     async def confirm_publish(self) -> None:
+        """Regenerate changes every issued card at once: the owner confirms, seeing how many."""
         changed = templates.mechanics_changed(self.template, self.values)
-        if changed and self.issued:
-            with ui.dialog() as dialog, ui.card().mark("publish-dialog"):
+        issued = await Card.filter(template_id=self.template.id, deleted_at=None).count()
+        if not issued:
+            await self.publish()
+            return
+        noun = "issued card" if issued == 1 else "issued cards"
+        with ui.dialog() as dialog, ui.card().classes("w-full sm:w-[480px] max-w-full").mark("publish-dialog"):
+            if changed:
                 ui.label("Change the rules of a live stamp card?").classes("text-lg font-bold")
                 ui.label(
-                    f"{self.issued:,} customers hold this card. Changing "
+                    f"{issued:,} customers hold this card. Changing "
                     f"{', '.join(k.replace('_', ' ') for k in changed)} may surprise them."
                 )
-                with ui.row():
-                    ui.button("Cancel", on_click=dialog.close).props("flat")
-                    ui.button("Publish anyway", on_click=lambda: dialog.submit(True)).props("color=negative").mark(
-                        "confirm-publish"
-                    )
-            if not await dialog:
-                return
+            else:
+                ui.label(f"Update {'the' if issued == 1 else 'all'} {issued:,} {noun}?").classes("text-lg font-bold")
+            ui.label(
+                f"Version v{self.template.version + 1} goes to {issued:,} {noun} at once: their card pages and "
+                "wallet passes change. This cannot be undone, only replaced by another version."
+            ).classes("text-sm text-stone-600").mark("publish-count")
+            with ui.row():
+                ui.button("Cancel", on_click=dialog.close).props("flat").mark("cancel-publish")
+                ui.button(f"Update {issued:,} {noun}", on_click=lambda: dialog.submit(True)).props(
+                    "color=negative" if changed else ""
+                ).mark("confirm-publish")
+        if not await dialog:
+            return
         await self.publish()
 
     async def publish(self) -> None:
