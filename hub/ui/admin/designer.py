@@ -86,6 +86,13 @@ async def templates_page() -> RedirectResponse | None:
                             icon="people",
                             on_click=lambda t=template: ui.navigate.to(f"/admin/cards?template={t.id}"),
                         ).props("flat")
+                    with (
+                        ui.link(target=f"/admin/templates/{template.id}/preview", new_tab=True)
+                        .classes("text-sm flex items-center gap-1")
+                        .mark(f"view-as-customer-{template.id}")
+                    ):
+                        ui.icon("open_in_new")
+                        ui.label("View as customer")
                     _poster_links(template.id)
     return None
 
@@ -99,6 +106,19 @@ def _poster_links(template_id: int) -> None:
 
 
 POSTER_FORMATS = ("png", "svg", "pdf")
+
+
+async def customer_preview(template_id: IdPath) -> RedirectResponse:
+    """ "View as customer": the read-only customer view of this template's preview card, which
+    is what a customer joining now would get."""
+    session = await owner_session()
+    if session is None:
+        return to_login()
+    try:
+        card = await templates.preview_card(session.business_id, template_id)
+    except DomainError:
+        return RedirectResponse("/admin/templates", status_code=303)
+    return RedirectResponse(f"/admin/cards/{card.id}/view", status_code=303)
 
 
 async def poster_download(template_id: IdPath, fmt: str) -> RedirectResponse:
@@ -401,3 +421,4 @@ def register() -> None:
     ui.page("/admin/templates", title="Stamp cards · Stamphub")(templates_page)
     ui.page("/admin/templates/{template_id}", title="Card Designer · Stamphub")(designer_page)
     ui.page("/admin/templates/{template_id}/poster.{fmt}")(poster_download)
+    ui.page("/admin/templates/{template_id}/preview")(customer_preview)
