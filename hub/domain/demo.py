@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.domain import codes
+from hub.domain import codes, setup
 from hub.domain.api_keys import create_api_key
 from hub.domain.businesses import add_location, add_seat, sign_up
 from hub.domain.cards import issue_card
@@ -55,6 +55,8 @@ async def seed_demo(secret: bytes, public_url: str, *, history_days: int = 90) -
     history = await seed_history(
         business_id, template.id, [(seat.id, seat.location_id) for seat in seats], days=history_days
     )
+    if history["stamps"]:
+        await setup.poster_printed(business_id)  # a shop with three months of customers has its poster up
     _, api_key = await create_api_key(business_id, "demo")
     return {
         "admin": {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
