@@ -134,3 +134,33 @@ async def test_every_admin_page_fits_the_screen(browser: Browser, admin_server: 
         assert not problems, "\n".join(problems)
     finally:
         await context.close()
+
+
+async def test_on_a_phone_the_card_detail_is_a_full_screen_sheet_and_dialogs_fill_the_screen(
+    browser: Browser, admin_server: Server, shop
+):
+    context = await browser.new_context(base_url=admin_server.url, viewport=PHONE)
+    context.set_default_timeout(20_000)
+    try:
+        page = await context.new_page()
+        await sign_in(page, shop)
+        await page.goto("/admin/cards")
+        await expect(page.get_by_text(f"#{shop.card.number}")).to_be_visible()
+        await expect(page.get_by_text("Choose a card to see its details.")).to_be_hidden()
+        await page.get_by_text(f"#{shop.card.number}").click()
+        title = page.get_by_text(f"#{shop.card.number} - Mina Park")
+        await expect(title).to_be_visible()
+        sheet = await page.locator(".q-card", has=title).first.bounding_box()
+        assert sheet is not None and sheet["x"] < 16 and sheet["width"] > PHONE["width"] - 32
+        await page.get_by_role("button", name="Issue coupon").click()
+        dialog = page.locator(".q-dialog .q-card")
+        await expect(dialog).to_be_visible()
+        box = await dialog.bounding_box()
+        assert box is not None and box["x"] == 0 and box["width"] == PHONE["width"]
+        await page.screenshot(path=artifacts_dir() / "coupon-dialog-390.png")
+        await page.get_by_role("button", name="Cancel").click()
+        await page.get_by_role("button", name="Close", exact=True).click()
+        await expect(title).to_be_hidden()
+        await expect(page.get_by_text(f"#{shop.card.number}", exact=True)).to_be_visible()
+    finally:
+        await context.close()

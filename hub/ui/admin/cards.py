@@ -301,7 +301,7 @@ class DetailPanel:
                 ui.button("Delete", icon="delete", on_click=self.confirm_delete).props("flat color=negative").mark(
                     "delete-card"
                 )
-                ui.button(icon="close", on_click=self.view.close_panel).props("flat round dense")
+                ui.button(icon="close", on_click=self.view.close_panel).props('flat round dense aria-label="Close"')
             self.reward_image()
             with ui.row().classes("items-center gap-1"):
                 ui.label("Card number").classes("text-xs text-stone-500 w-28")
