@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint deps dev-deps browser faketime
+.PHONY: run test lint deps dev-deps browser faketime locks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,12 @@ test: $(VENV)/.dev-deps browser
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check hub tests
 	$(BIN)/ruff format --check hub tests
+
+# The lock files, with hashes, from pyproject.toml; the versions they pin stay unless removed
+# from them (or: make locks LOCK_ARGS=--upgrade).
+LOCK_ARGS ?=
+locks: $(VENV)/.dev-deps
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet $(LOCK_ARGS) \
+		--constraint requirements.lock -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --quiet $(LOCK_ARGS) \
+		--extra dev --constraint requirements.lock --constraint requirements-dev.lock -o requirements-dev.lock

@@ -13,7 +13,7 @@ import sys
 import time
 
 from hub import db
-from hub.config import settings
+from hub.config import settings, use_redis
 
 
 def _migrate() -> list[str]:
@@ -52,7 +52,7 @@ def _embedded_redis_if_needed():
     from hub.embedded_redis import EmbeddedRedis
 
     redis = EmbeddedRedis(settings().data_dir)
-    os.environ["REDIS_URL"] = redis.url
+    use_redis(redis.url)
     return redis
 
 
@@ -63,7 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     try:
         from hub.app import build_app
 
-        app = build_app(os.environ["REDIS_URL"])
+        app = build_app(settings().redis_url)
         # Everything built so far lives as long as the process: out of the collector's sight.
         # Young collections run less often, so fewer pauses land on the scan path.
         gc.collect()
@@ -78,18 +78,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> None:
     from hub.realtime.redis import sync_redis
-    from hub.workers.queue import default_queue
+    from hub.workers.queue import job_queue
     from hub.workers.worker import Worker
 
     embedded = _embedded_redis_if_needed()
     try:
-        url = os.environ["REDIS_URL"]
-        queue = default_queue(url)
-        worker = Worker([queue], connection=sync_redis(url), commands=not args.burst)
-        if not args.burst:
-            from hub.workers.campaign_jobs import ensure_schedule
-
-            ensure_schedule(url)  # the minute tick: automations, scheduled campaigns, stalled sends
+        url = settings().redis_url
+        worker = Worker([job_queue(url)], connection=sync_redis(url), commands=not args.burst)
         worker.work(burst=args.burst, with_scheduler=not args.burst)
     finally:
         if embedded:
@@ -118,7 +113,7 @@ def cmd_cron(_: argparse.Namespace) -> None:
 
     embedded = _embedded_redis_if_needed()
     try:
-        build_scheduler(sync_redis(os.environ["REDIS_URL"]), settings().queue_name).start()
+        build_scheduler(sync_redis(settings().redis_url), settings().queue_name).start()
     finally:
         if embedded:
             embedded.stop()

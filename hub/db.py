@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,8 @@ def tortoise_config(database_url: str | None = None) -> dict:
     connection: str | dict = url
     if url.startswith("sqlite://"):
         Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+        connection = expand_db_url(url)
+        connection["engine"] = "hub.sqlite_client"  # transactions begin immediate
     elif url.startswith("postgres://"):
         connection = expand_db_url(url)
         connection["credentials"].setdefault("reset", _keep_session)
@@ -43,30 +44,6 @@ def __getattr__(name: str):  # aerich's CLI reads hub.db.TORTOISE_ORM
     if name == "TORTOISE_ORM":
         return tortoise_config()
     raise AttributeError(name)
-
-
-def _immediate_sqlite_transactions() -> None:
-    """On SQLite every transaction takes the write lock when it begins (BEGIN IMMEDIATE).
-
-    A deferred transaction that reads first and writes later cannot upgrade its lock once
-    another process has written meanwhile: SQLite answers "database is locked" at once, without
-    waiting. An immediate one waits its turn (the busy timeout) instead. Nearly every
-    transaction here writes, so nothing is lost by taking the lock up front.
-    """
-    from tortoise.backends.sqlite.client import SqliteTransactionWrapper
-    from tortoise.exceptions import TransactionManagementError
-
-    async def begin(self: SqliteTransactionWrapper) -> None:
-        try:
-            await self._connection.commit()
-            await self._connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise TransactionManagementError(exc) from exc
-
-    SqliteTransactionWrapper.begin = begin
-
-
-_immediate_sqlite_transactions()
 
 
 async def connect(database_url: str | None = None) -> None:

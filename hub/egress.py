@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import os
 import socket
 import typing
 from urllib.parse import urlsplit
 
 import httpcore
 import httpx
+
+from hub.config import settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -50,12 +51,12 @@ class Refused(httpx.ConnectError):
 
 
 def private_allowed() -> bool:
-    return os.environ.get("STAMPHUB_WEBHOOKS_PRIVATE") == "1"
+    return settings().outbound.webhooks_private
 
 
 def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     networks = []
-    for item in os.environ.get("STAMPHUB_EGRESS_ALLOW", "").split(","):
+    for item in settings().outbound.egress_allow.split(","):
         if item.strip():
             networks.append(ipaddress.ip_network(item.strip(), strict=False))
     return networks

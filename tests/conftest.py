@@ -40,6 +40,7 @@ os.environ.update(
 
 import asyncio  # noqa: E402
 import contextlib  # noqa: E402
+import inspect  # noqa: E402
 from datetime import datetime  # noqa: E402
 
 import asyncpg  # noqa: E402
@@ -103,6 +104,40 @@ async def redis():
     if keys:
         await client.delete(*keys)
     await client.aclose()
+
+
+async def eventually(check, *, timeout: float = 5.0, interval: float = 0.05):
+    """Wait until `check()` (sync or async) is true, as a person waits for a screen to update:
+    returns its value, or fails after `timeout` seconds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition never became true")
+        await asyncio.sleep(interval)
+
+
+@pytest.fixture
+def configure():
+    """Set (a value) or unset (None) environment variables for this test: the product's settings
+    are read anew, and again once the test has put everything back."""
+    saved: dict[str, str | None] = {}
+
+    def apply(**values: str | None) -> None:
+        for name, value in values.items():
+            saved.setdefault(name, os.environ.get(name))
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        settings.cache_clear()
+
+    yield apply
+    apply(**saved)
 
 
 @pytest.fixture

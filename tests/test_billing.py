@@ -8,11 +8,11 @@ from aiohttp import web
 
 from hub.api.app import create_api_app
 from hub.clock import utcnow
+from hub.delivery.payments import PaymentProvider, sign
 from hub.domain.billing import downgrade_to_free, end_expired_grace, start_checkout
 from hub.domain.stamps import add_stamp
 from hub.errors import InvalidInput
 from hub.models import Business, Invoice
-from hub.payments.provider import PaymentProvider, sign
 from tests.factories import make_shop
 from tests.test_plans import use_up
 
@@ -43,10 +43,8 @@ async def provider_server():
 
 
 @pytest.fixture
-async def api(live, provider_server, monkeypatch):
-    monkeypatch.setenv("PAYMENT_URL", provider_server[0])
-    monkeypatch.setenv("PAYMENT_API_KEY", "sk_test")
-    monkeypatch.setenv("PAYMENT_WEBHOOK_SECRET", SECRET)
+async def api(live, provider_server, configure):
+    configure(PAYMENT_URL=provider_server[0], PAYMENT_API_KEY="sk_test", PAYMENT_WEBHOOK_SECRET=SECRET)
     transport = httpx.ASGITransport(app=create_api_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client

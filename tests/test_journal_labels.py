@@ -26,12 +26,16 @@ DETAILS = {
     "message_failed": {"channel": "email", "subject": "Hello", "error": "bounced"},
     "wallet_added": {"platform": "google"},
     "wallet_removed": {"platform": "apple"},
+    "stamp_reversed": {"pos": "toast", "check_number": "42", "check_guid": "c-1", "reverses": 7},
+    "voucher_reinstated": {"title": "Free coffee", "via": "pos", "pos": "toast", "check_number": "42"},
+    "transferred_out": {"pos": "toast", "vouchers": [], "to_card": 223344},
+    "transferred_in": {"pos": "toast", "vouchers": [], "from_card": 113772},
     "lottery_drawn": {"won": True, "title": "Croissant", "source": "receipt", "draw_id": 1, "commitment": "ab"},
 }
 
 
 def row(kind: str, detail: dict) -> journal.JournalRow:
-    delta = {"stamp": 1, "stamp_manual": 2, "stamp_removed": -1, "stamp_undone": -1}.get(kind, 0)
+    delta = {"stamp": 1, "stamp_manual": 2, "stamp_removed": -1, "stamp_undone": -1, "stamp_reversed": -1}.get(kind, 0)
     return journal.JournalRow(
         id=1,
         created_at=datetime(2026, 3, 1, tzinfo=UTC),

@@ -7,7 +7,7 @@ import sys
 
 from hub.clock import utcnow
 from hub.models import OutboxEvent
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 from tests.servers import ROOT, server_env
 
 
@@ -16,17 +16,17 @@ async def settle_earlier_work() -> None:
     worker ran; in production relays and workers run all along. A burst worker would take that
     backlog on (wallet pushes and webhooks to servers long gone), so it is settled first."""
     await OutboxEvent.filter(published_at=None).update(published_at=utcnow())
-    default_queue(server_env()["REDIS_URL"]).empty()
+    job_queue(server_env()["REDIS_URL"]).empty()
 
 
 # A burst with RQ's scheduler: due scheduled jobs (retries waiting out their backoff) are queued first.
 WITH_SCHEDULER = """
 import os
 from hub.realtime.redis import sync_redis
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 from hub.workers.worker import Worker
 url = os.environ["REDIS_URL"]
-Worker([default_queue(url)], connection=sync_redis(url), commands=False).work(burst=True, with_scheduler=True)
+Worker([job_queue(url)], connection=sync_redis(url), commands=False).work(burst=True, with_scheduler=True)
 """
 
 

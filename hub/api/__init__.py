@@ -4,7 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Match
 
-from hub.api import billing, cards, health, integrations, passkit, scans, unsubscribe
+from hub.api import billing, cards, health, integrations, passkit, scans, toast, unsubscribe
 from hub.errors import NotFound
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -14,7 +14,7 @@ def include_routes(app: FastAPI) -> None:
     # Straight onto the app: every level of included router is walked again on each request.
     for versioned in (cards, scans, integrations, unsubscribe):
         app.include_router(versioned.router, prefix="/api/v1")
-    for unversioned in (health, billing, passkit):
+    for unversioned in (health, billing, passkit, toast):
         app.include_router(unversioned.router)
 
     # Without this, a mistyped API path falls through to the web pages and answers an HTML page.

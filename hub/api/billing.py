@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
+from hub.delivery.payments import configured_provider
 from hub.domain.billing import handle_payment_event
 from hub.errors import NotFound
-from hub.payments.provider import configured_provider
 
 router = APIRouter(tags=["billing"])
 

@@ -7,7 +7,7 @@ middleware wraps the whole web app (API, PassKit, NiceGUI pages and uploads) and
 `payload_too_large` as soon as a body would pass its path's limit: at once when the declared
 `Content-Length` is too large, after at most the limit's bytes when the body is chunked.
 
-- API and every other route: 64 KB.
+- API and every other route: 64 KB; the Toast loyalty endpoint 1 MB (a check lists every item).
 - NiceGUI uploads: the `max_file_size` the upload field declares (the same limit the browser
   shows), plus room for the multipart envelope. The browser's check is a courtesy; this one
   holds.
@@ -25,6 +25,8 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 API_BODY = 64 * 1024
+# A Toast check lists every selection with its taxes and discounts: a large party's runs long.
+TOAST_BODY = 1024 * 1024
 UPLOAD_DEFAULT = 5 * 1024 * 1024
 MULTIPART_ROOM = 16 * 1024
 SOCKET_BODY = 1_000_000
@@ -50,6 +52,8 @@ def limit_for(path: str) -> int:
         return 0 if declared is None else declared + MULTIPART_ROOM
     if path.startswith("/_nicegui_ws/"):
         return SOCKET_BODY
+    if path.startswith("/api/toast/"):
+        return TOAST_BODY
     return API_BODY
 
 

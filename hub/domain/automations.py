@@ -115,7 +115,7 @@ async def configure(
 ) -> Campaign:
     """Save an automation's message and rules; `enabled` switches it on (active) or off (paused)."""
     current = await automation(business_id, kind)
-    name, subject, body, chosen, clean = await campaigns._validate(
+    name, subject, body, chosen, clean = await campaigns.validate(
         business_id,
         name=current.name,
         subject=subject,

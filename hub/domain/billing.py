@@ -13,10 +13,10 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
+from hub.delivery.payments import PaymentProvider, PaymentUnavailable
 from hub.domain.plans import PLANS, billable_locations, month_key, usage
 from hub.errors import InvalidInput, NotFound
 from hub.models import Business, Invoice, PaymentEvent, StaffSeat
-from hub.payments.provider import PaymentProvider, PaymentUnavailable
 
 GRACE = timedelta(days=14)
 

@@ -119,6 +119,19 @@ async def sign_in_guarded(
     return result
 
 
+async def reentry_guarded(
+    redis: Redis, prefix: str, account: str, attempt: Callable[[], Awaitable[T]], *, device: str
+) -> T:
+    """A signed-in device asked again for its account's secret (a seat's PIN to unlock the
+    kiosk's staff controls, an owner's current password before changing it).
+
+    A stolen or unattended session must not become a free guessing machine for the secret it
+    lacks: 5 free wrong answers, then the doubling wait. Only this device is slowed.
+    """
+    mine = Backoff(f"reentry:{fingerprint(account)}:device:{fingerprint(device)}", free=5)
+    return await guarded(redis, prefix, [mine], attempt, forget_on_success=[mine])
+
+
 def redeem_buckets(business_id: int, client: str) -> list[Backoff]:
     """Redeem codes of a business guessed by one client (an API caller's address, a staff seat):
     10 free per client; 100 free for the business as a whole, so many clients cannot share out

@@ -104,10 +104,6 @@ def insert_url(public_url: str, secret: bytes, code_id: int) -> str:
     return f"{public_url.rstrip('/')}/i/{insert_code(secret, code_id)}"
 
 
-def is_insert_code(raw: str) -> bool:
-    return (raw or "").strip().upper().startswith("I.")
-
-
 def parse_insert_code(secret: bytes, raw: str) -> int:
     """The code id; raises MalformedCode or ForgedCode before anything is looked up."""
     match = _CODE.match((raw or "").strip().upper())

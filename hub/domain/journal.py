@@ -21,16 +21,21 @@ KINDS = {
     "stamp_manual": "Stamp added by owner",
     "stamp_removed": "Stamp removed by owner",
     "stamp_undone": "Stamp undone at the counter",
+    "stamp_reversed": "Stamps taken back: check voided at the POS",
     "voucher_issued": "Voucher issued",
     "voucher_redeemed": "Voucher redeemed",
     "voucher_expired": "Voucher expired",
+    "voucher_reinstated": "Voucher back: its redemption was voided at the POS",
     "deleted": "Card deleted",
+    "transferred_out": "Moved to another card at the POS",
+    "transferred_in": "Received from another card at the POS",
     "message_sent": "Message sent",
     "message_failed": "Message not delivered",
     "wallet_added": "Added to a wallet",
     "wallet_removed": "Removed from a wallet",
     "lottery_drawn": "Lottery draw",
 }
+TRANSFERS = ("transferred_out", "transferred_in")
 
 # Where a voucher, a stamp or a draw came from, as the owner would say it.
 SOURCES = {
@@ -84,11 +89,13 @@ class JournalRow:
     def summary(self) -> str:
         """The row's detail in words; never empty, so no row leaves the owner guessing."""
         detail = self.detail or {}
-        if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone"):
+        if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone", "stamp_reversed", *TRANSFERS):
             sign = "+" if self.delta > 0 else ""
             text = f"{sign}{self.delta} → {self.stamps_after}"
             if detail.get("deliberate"):
                 return f"{text} (another item, same visit)"
+            if detail.get("pos") == "toast":
+                return f"{text} ({_toast_check(detail)})"
             if detail.get("source") in SOURCES:
                 text = f"{text} ({SOURCES[detail['source']]})"
             return f"{text} ({detail['note']})" if detail.get("note") else text
@@ -101,6 +108,8 @@ class JournalRow:
             if detail.get("by"):
                 parts.append(f"by {_who(detail['by'])}")
             text = " · ".join(parts)
+            if detail.get("pos") == "toast":
+                return f"{text} ({_toast_check(detail)})"
             return f"{text} ({detail['note']})" if detail.get("note") else text
         if self.kind in ("issued", "joined"):
             return f"on the {PLATFORMS.get(detail.get('platform', 'web'), 'web card')}"
@@ -122,6 +131,13 @@ class JournalRow:
 def _who(actor: str) -> str:
     """ "owner:ana@cafe.com" → "ana@cafe.com"; "admin", "api" stay as they are."""
     return actor.split(":", 1)[1] if ":" in actor else actor
+
+
+def _toast_check(detail: dict[str, Any]) -> str:
+    """Where a Toast operation came from: the check number staff see, and the check's GUID."""
+    number = f" #{detail['check_number']}" if detail.get("check_number") else ""
+    guid = f" {detail['check_guid']}" if detail.get("check_guid") else ""
+    return f"Toast check{number}{guid}"
 
 
 def _start(day: date) -> datetime:

@@ -47,14 +47,22 @@ async def log_out(owner: OwnerAccount) -> None:
     await access.ended(owner.business_id, "owner", owner.id)
 
 
-async def change_password(owner_id: int, current: str, new: str) -> OwnerAccount:
+async def change_password(
+    redis: Redis, prefix: str, owner_id: int, current: str, new: str, *, device: str
+) -> OwnerAccount:
     """Every session opened with the old password ends, on every device (the caller signs its
-    own browser in again with the returned owner)."""
-    owner = await OwnerAccount.get(id=owner_id)
-    if not verify_password(current or "", owner.password_hash):
-        raise Unauthorized("Your current password is not right.", field="current")
+    own browser in again with the returned owner). The current password is checked behind the
+    guess limiter: raises RateLimited while this device must wait after wrong answers."""
     if len(new or "") < MIN_PASSWORD:
         raise InvalidInput(f"Use at least {MIN_PASSWORD} characters for the password.", field="password")
+
+    async def attempt() -> OwnerAccount:
+        owner = await OwnerAccount.get(id=owner_id)
+        if not verify_password(current or "", owner.password_hash):
+            raise Unauthorized("Your current password is not right.", field="current")
+        return owner
+
+    owner = await guesses.reentry_guarded(redis, prefix, f"owner:{owner_id}", attempt, device=device)
     owner.password_hash = hash_password(new)
     async with in_transaction() as conn:
         await OwnerAccount.filter(id=owner.id).using_db(conn).update(password_hash=owner.password_hash)

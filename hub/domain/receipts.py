@@ -74,10 +74,6 @@ def receipt_code(secret_hex: str, key_id: int, receipt_id: str, amount: int, iss
     return f"{message}.{receipt_mac(secret_hex, message)}"
 
 
-def receipt_url(public_url: str, code: str) -> str:
-    return f"{public_url.rstrip('/')}/i/{code}"
-
-
 def is_receipt_code(raw: str) -> bool:
     return (raw or "").strip().startswith(VERSION + ".")
 
@@ -150,16 +146,6 @@ async def create_receipt_key(
 
 async def receipt_keys(business_id: int) -> list[ReceiptKey]:
     return await ReceiptKey.filter(business_id=business_id).order_by("-id")
-
-
-async def active_key(business_id: int, location_id: int) -> ReceiptKey | None:
-    return (
-        await ReceiptKey.filter(
-            business_id=business_id, location_id=location_id, retired_at__isnull=True, revoked_at__isnull=True
-        )
-        .order_by("-id")
-        .first()
-    )
 
 
 async def revoke_receipt_key(business_id: int, key_id: int) -> None:

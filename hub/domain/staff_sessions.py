@@ -20,7 +20,6 @@ from hub.domain.businesses import authenticate_seat
 from hub.errors import Unauthorized
 from hub.models import Business, Location, StaffSeat
 from hub.passwords import verify_password
-from hub.ratelimit import Backoff
 
 SESSION_KEY = "seat"
 
@@ -87,8 +86,7 @@ async def check_pin(redis: Redis, prefix: str, seat_id: int, password: str, *, d
         if seat is None or not verify_password(password or "", seat.password_hash):
             raise Unauthorized("Wrong PIN.")
 
-    mine = Backoff(f"seat-pin:{seat_id}:device:{guesses.fingerprint(device)}", free=5)
-    await guesses.guarded(redis, prefix, [mine], attempt, forget_on_success=[mine])
+    await guesses.reentry_guarded(redis, prefix, f"seat:{seat_id}", attempt, device=device)
 
 
 async def current_seat(stored: Mapping[str, Any] | None) -> SeatContext | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -36,11 +37,13 @@ async def add_stamp(
     source: str = "scan",
     count: int = 1,
     visit: Visit = Visit.ANY,
+    detail: dict[str, Any] | None = None,
 ) -> ScanResult:
     """Add `count` stamps (one visit: a scan, or a receipt worth several) to the card `card_id`
     (or the card `number`), honouring the template's cooldown and daily cap. Each full round
     earns its reward; the daily cap may grant fewer stamps than asked, never more.
-    `visit` applies the counter's one-stamp-per-visit guard (hub.domain.visits).
+    `visit` applies the counter's one-stamp-per-visit guard (hub.domain.visits). `detail` is
+    kept on the journal row (e.g. the POS check it came from).
 
     Exactly once under concurrency: the card row is locked for the whole check-and-write,
     and the idempotency key is unique per business. A card of another business is NotFound
@@ -113,12 +116,16 @@ async def add_stamp(
                 "seat_id": seat_id,
                 "location_id": location_id,
                 "idempotency_key": idempotency_key,
-                "detail": {"source": source, "deliberate": True} if visit is Visit.EXTRA else {"source": source},
+                "detail": {
+                    **(detail or {}),
+                    "source": source,
+                    **({"deliberate": True} if visit is Visit.EXTRA else {}),
+                },
             }
             voucher = None
             if full:
                 await CardEvent.create(**journal, using_db=conn)
-                voucher = await _reward_full_rounds(
+                voucher = await reward_full_rounds(
                     conn, card, template, now=now, seat_id=seat_id, location_id=location_id
                 )
             stamped: CardStamped = {
@@ -143,7 +150,7 @@ async def add_stamp(
     return ScanResult("reward" if full else "stamped", card, template, voucher=voucher, detail={"stamps": count})
 
 
-async def _reward_full_rounds(
+async def reward_full_rounds(
     conn: BaseDBAsyncClient,
     card: Card,
     template: CardTemplate,
@@ -193,15 +200,8 @@ async def adjust_stamps(business_id: int, card_id: int, delta: int, *, note: str
             detail={"note": note, "by": actor},
             using_db=conn,
         )
-        await _reward_full_rounds(conn, card, template, now=now)
+        await reward_full_rounds(conn, card, template, now=now)
         await card.save(update_fields=list(stamp_rows.COUNTERS), using_db=conn)
         await outbox.record(conn, updated_event(card, template))
     outbox.committed()
-    return card
-
-
-async def card_for_business(business_id: int, card_id: int) -> Card:
-    card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None)
-    if card is None:
-        raise NotFound("No such card.")
     return card

@@ -34,7 +34,7 @@ MAX_WINDOW_SECONDS = 3600
 UNDONE = "stamp_undone"
 UNDO_SECONDS = 120
 # Journal kinds that change a card's stamps: an undo must be the card's latest such change.
-STAMP_CHANGES = ("stamp", "stamp_manual", "stamp_removed", UNDONE)
+STAMP_CHANGES = ("stamp", "stamp_manual", "stamp_removed", UNDONE, "stamp_reversed", "transferred_in")
 
 
 class Visit(StrEnum):

@@ -200,8 +200,10 @@ async def redeem_voucher(
     location_id: int | None = None,
     via: str = "scan",
     idempotency_key: str | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> ScanResult:
-    """Redeem exactly once; a replay is rejected naming when and where it was redeemed."""
+    """Redeem exactly once; a replay is rejected naming when and where it was redeemed.
+    `detail` is kept on the journal row (e.g. the POS check it was redeemed on)."""
     now = utcnow()
     card = await Card.get(id=voucher.card_id)
     template = await CardTemplate.get(id=card.template_id)
@@ -230,7 +232,7 @@ async def redeem_voucher(
             if won:
                 await plans.count_operation(conn, business_id, enforce=False)
                 await voucher.refresh_from_db(using_db=conn)
-                detail = {"title": voucher.title, "via": via}
+                detail = {**(detail or {}), "title": voucher.title, "via": via}
                 where = {"seat_id": seat_id, "location_id": location_id}
                 await _journal(conn, "redeemed", voucher, card, detail, idempotency_key=idempotency_key, **where)
                 await outbox.record(conn, updated_event(card, template))

@@ -23,9 +23,10 @@ from tortoise.expressions import Q
 
 from hub import clock, egress
 from hub.clock import utcnow
+from hub.delivery import webhook_http
 from hub.errors import InvalidInput, NotFound
 from hub.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from hub.webhooks import signing, transport
+from hub.webhooks import signing
 
 EVENTS = (
     "card.issued",
@@ -39,11 +40,11 @@ EVENTS = (
 # Never sent: the card page token opens the customer's card, and event ids are internal.
 PRIVATE_FIELDS = ("token", "event_id")
 PENDING = ("pending", "retrying", "sending")
-SEND_LEASE = timedelta(seconds=transport.TIMEOUT_SECONDS + 20)
+SEND_LEASE = timedelta(seconds=webhook_http.TIMEOUT_SECONDS + 20)
 MAX_ENDPOINTS = 10
 DUE_SLACK = timedelta(seconds=1)
 
-Poster = Callable[[str, bytes, dict[str, str]], Awaitable[transport.Response]]
+Poster = Callable[[str, bytes, dict[str, str]], Awaitable[webhook_http.Response]]
 
 
 # --- Endpoints ---------------------------------------------------------------------------
@@ -192,7 +193,7 @@ async def attempt_delivery(
     delivery_id: int,
     intervals: list[int],
     *,
-    post: Poster = transport.post,
+    post: Poster = webhook_http.post,
 ) -> str:
     """One HTTP attempt; returns "succeeded", "retry" (due again after `intervals[attempts - 1]` s),
     "failed" (attempts exhausted or endpoint gone) or "skipped" (already done or in flight)."""
@@ -307,12 +308,6 @@ async def list_deliveries(
     if endpoint_id is not None:
         query = query.filter(endpoint_id=endpoint_id)
     return await query.order_by("-id").limit(min(max(limit, 1), 200))
-
-
-async def delivery_attempts(business_id: int, delivery_id: int) -> list[WebhookAttempt]:
-    if not await WebhookDelivery.exists(id=delivery_id, business_id=business_id):
-        raise NotFound("No such delivery.")
-    return await WebhookAttempt.filter(delivery_id=delivery_id).order_by("number", "id")
 
 
 def delivery_dict(delivery: WebhookDelivery) -> dict[str, Any]:

@@ -152,3 +152,57 @@ class ApiIdempotency(Model):
     class Meta:
         table = "api_idempotency"
         unique_together = (("business", "key"),)
+
+
+class ToastConnection(Model):
+    """A business's Toast loyalty connection: its endpoint (`public_id` in the URL), the SHA-256 of
+    the static key Toast sends in `Authorization`, and the owner's accrue rule.
+
+    `rule` is `check` (one stamp per paid check), `item` (one per qualifying item: `items`
+    holds names, menu item GUIDs or PLUs) or `amount` (one per `amount_per_stamp` cents).
+    """
+
+    id = fields.IntField(primary_key=True)
+    business = fields.ForeignKeyField("models.Business", related_name="toast_connections")
+    location = fields.ForeignKeyField("models.Location", related_name="toast_connections", null=True)
+    template = fields.ForeignKeyField("models.CardTemplate", related_name="toast_connections")
+    public_id = fields.CharField(max_length=40, unique=True)
+    key_prefix = fields.CharField(max_length=16)
+    key_hash = fields.CharField(max_length=64)
+    restaurant_guid = fields.CharField(max_length=64, default="")
+    rule = fields.CharField(max_length=16, default="check")
+    items = fields.JSONField(default=list)
+    amount_per_stamp = fields.IntField(null=True)
+    min_amount = fields.IntField(default=0)
+    max_stamps = fields.IntField(default=10)
+    reward_value = fields.IntField(default=0)
+    created_at = Timestamp(auto_now_add=True)
+    revoked_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "toast_connection"
+
+
+class ToastTransaction(Model):
+    """One Toast request and the exact answer given, unique per connection, Toast-Transaction-GUID
+    and loyaltyIdentifier: a retry gets the stored bytes back. `status_code` 0 marks a request
+    still being answered. What an accrue gave and a redeem took is kept here for its reversal."""
+
+    id = fields.BigIntField(primary_key=True)
+    connection = fields.ForeignKeyField("models.ToastConnection", related_name="transactions")
+    business_id = fields.IntField()
+    transaction_guid = fields.CharField(max_length=64)
+    loyalty_identifier = fields.CharField(max_length=64, default="")
+    transaction_type = fields.CharField(max_length=24)
+    status_code = fields.IntField(default=0)
+    response = fields.TextField(default="")
+    check_guid = fields.CharField(max_length=64, null=True)
+    card_id = fields.IntField(null=True)
+    stamp_key = fields.CharField(max_length=128, null=True)
+    voucher_ids = fields.JSONField(default=list)
+    reversed_at = fields.DatetimeField(null=True)
+    created_at = Timestamp(auto_now_add=True)
+
+    class Meta:
+        table = "toast_transaction"
+        unique_together = (("connection", "transaction_guid", "loyalty_identifier"),)

@@ -52,5 +52,8 @@ REACTION_MODULES.append("hub.wallet.reactions")
 # Integrations: signed webhook deliveries for subscribed endpoints.
 REACTION_MODULES.append("hub.webhooks.reactions")
 
+# Templates: a published version goes to every issued card.
+REACTION_MODULES.append("hub.workers.regenerate")
+
 # Campaigns: the post-purchase automation after a stamp or a redemption.
 REACTION_MODULES.append("hub.workers.campaign_jobs")

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
 import httpx
+import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from hub import clock
-from hub.wallet import jwt
 from hub.wallet.config import AppleConfig
 
 TOKEN_LIFETIME = 50 * 60
@@ -67,7 +67,10 @@ class ApnsClient:
         now = self._clock()
         if self._token is None or now - self._token[1] >= TOKEN_LIFETIME:
             claims = {"iss": self.conf.team_id, "iat": int(now)}
-            self._token = (jwt.encode(claims, self._key, kid=self.conf.apns_key_id), now)
+            self._token = (
+                jwt.encode(claims, self._key, algorithm="ES256", headers={"kid": self.conf.apns_key_id}),
+                now,
+            )
         return self._token[0]
 
     async def push(self, push_token: str) -> PushResult:

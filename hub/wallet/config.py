@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from hub.config import settings
+from hub.config import WalletSettings, settings
 
 DEV_PASS_TYPE_ID = "pass.dev.stamphub.card"
 DEV_TEAM_ID = "DEVTEAM000"
@@ -58,15 +57,6 @@ class WalletConfig:
     backoff_seconds: float
 
 
-def _env(name: str) -> str | None:
-    value = os.environ.get(name, "").strip()
-    return value or None
-
-
-def _flag(name: str) -> bool:
-    return (_env(name) or "").lower() in ("1", "true", "yes", "on")
-
-
 def _certificate_subject(path: Path) -> dict[str, str]:
     """Apple's pass certificates name the pass type (UID) and the team (OU) in the subject."""
     from cryptography import x509
@@ -77,20 +67,20 @@ def _certificate_subject(path: Path) -> dict[str, str]:
     return {wanted[a.oid]: str(a.value) for a in cert.subject if a.oid in wanted}
 
 
-def _apple() -> AppleConfig:
-    cert, key, wwdr = _env("APPLE_PASS_CERT"), _env("APPLE_PASS_KEY"), _env("APPLE_WWDR_CERT")
+def _apple(env: WalletSettings) -> AppleConfig:
+    cert, key, wwdr = env.apple_pass_cert, env.apple_pass_key, env.apple_wwdr_cert
     apns = dict(
-        apns_url=(_env("APNS_URL") or "https://api.push.apple.com").rstrip("/"),
-        apns_key_path=Path(p) if (p := _env("APNS_KEY")) else None,
-        apns_key_id=_env("APNS_KEY_ID"),
-        apns_ca_file=_env("APNS_CA_FILE"),
+        apns_url=env.apns_url.rstrip("/"),
+        apns_key_path=Path(env.apns_key) if env.apns_key else None,
+        apns_key_id=env.apns_key_id,
+        apns_ca_file=env.apns_ca_file,
     )
     if cert and key and wwdr:
-        password = _env("APPLE_PASS_KEY_PASSWORD")
+        password = env.apple_pass_key_password
         subject = _certificate_subject(Path(cert))
         return AppleConfig(
-            pass_type_id=_env("APPLE_PASS_TYPE_ID") or subject.get("UID", ""),
-            team_id=_env("APPLE_TEAM_ID") or subject.get("OU", ""),
+            pass_type_id=env.apple_pass_type_id or subject.get("UID", ""),
+            team_id=env.apple_team_id or subject.get("OU", ""),
             cert_path=Path(cert),
             key_path=Path(key),
             key_password=password.encode() if password else None,
@@ -100,8 +90,8 @@ def _apple() -> AppleConfig:
         )
     from hub.wallet import devcerts
 
-    pass_type_id = _env("APPLE_PASS_TYPE_ID") or DEV_PASS_TYPE_ID
-    team_id = _env("APPLE_TEAM_ID") or DEV_TEAM_ID
+    pass_type_id = env.apple_pass_type_id or DEV_PASS_TYPE_ID
+    team_id = env.apple_team_id or DEV_TEAM_ID
     paths = devcerts.ensure(settings().data_dir / "wallet-dev", pass_type_id, team_id)
     return AppleConfig(
         pass_type_id=pass_type_id,
@@ -115,8 +105,8 @@ def _apple() -> AppleConfig:
     )
 
 
-def _google() -> GoogleConfig | None:
-    issuer, key_file = _env("GOOGLE_WALLET_ISSUER_ID"), _env("GOOGLE_WALLET_SERVICE_ACCOUNT")
+def _google(env: WalletSettings) -> GoogleConfig | None:
+    issuer, key_file = env.google_wallet_issuer_id, env.google_wallet_service_account
     if not (issuer and key_file):
         return None
     account = json.loads(Path(key_file).read_text())
@@ -125,24 +115,29 @@ def _google() -> GoogleConfig | None:
         client_email=account["client_email"],
         private_key_pem=account["private_key"].encode(),
         private_key_id=account.get("private_key_id"),
-        api_url=(_env("GOOGLE_WALLET_URL") or "https://walletobjects.googleapis.com/walletobjects/v1").rstrip("/"),
-        token_url=_env("GOOGLE_TOKEN_URL") or account.get("token_uri") or "https://oauth2.googleapis.com/token",
-        rotating_barcode=(_env("GOOGLE_WALLET_ROTATING_BARCODE") or "1").lower() in ("1", "true", "yes", "on"),
+        api_url=env.google_wallet_url.rstrip("/"),
+        token_url=env.google_token_url or account.get("token_uri") or "https://oauth2.googleapis.com/token",
+        rotating_barcode=env.google_wallet_rotating_barcode,
     )
 
 
-@functools.cache
 def wallet_config() -> WalletConfig:
-    """Read once per process; `wallet_config.cache_clear()` re-reads (tests, reloads)."""
+    """The certificates and keys of the current settings, loaded once for them."""
+    return _loaded(settings().wallet)
+
+
+@functools.lru_cache(maxsize=1)
+def _loaded(env: WalletSettings) -> WalletConfig:
     return WalletConfig(
-        apple=_apple(),
-        google=_google(),
-        coalesce_seconds=float(_env("WALLET_COALESCE_SECONDS") or 3),
-        push_attempts=max(1, int(_env("WALLET_PUSH_ATTEMPTS") or 4)),
-        backoff_seconds=float(_env("WALLET_BACKOFF_SECONDS") or 1.0),
+        apple=_apple(env),
+        google=_google(env),
+        coalesce_seconds=env.wallet_coalesce_seconds,
+        push_attempts=max(1, env.wallet_push_attempts),
+        backoff_seconds=env.wallet_backoff_seconds,
     )
 
 
 def google_configured() -> bool:
     """Cheap check for pages: are the Google Wallet settings present at all?"""
-    return bool(_env("GOOGLE_WALLET_ISSUER_ID") and _env("GOOGLE_WALLET_SERVICE_ACCOUNT"))
+    env = settings().wallet
+    return bool(env.google_wallet_issuer_id and env.google_wallet_service_account)

@@ -14,11 +14,12 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from hub import clock
-from hub.wallet import images, jwt, rotating
+from hub.wallet import images, rotating
 from hub.wallet.config import GoogleConfig
 from hub.wallet.content import PassContent
 
@@ -107,6 +108,7 @@ class GoogleWalletClient:
         if not isinstance(key, rsa.RSAPrivateKey):
             raise RuntimeError("the Google service-account key must be RSA")
         self._key = key
+        self._kid = {"kid": conf.private_key_id} if conf.private_key_id else None
         self._token: _Token | None = None
         self._lock = asyncio.Lock()
         self.attempts = attempts
@@ -124,7 +126,7 @@ class GoogleWalletClient:
             "origins": origins,
             "payload": payload,
         }
-        return SAVE_URL + jwt.encode(claims, self._key, kid=self.conf.private_key_id)
+        return SAVE_URL + jwt.encode(claims, self._key, algorithm="RS256", headers=self._kid)
 
     # -- OAuth -------------------------------------------------------------------------
     async def access_token(self) -> str:
@@ -141,7 +143,8 @@ class GoogleWalletClient:
                     "exp": now + 3600,
                 },
                 self._key,
-                kid=self.conf.private_key_id,
+                algorithm="RS256",
+                headers=self._kid,
             )
             response = await self._send(
                 "POST",

@@ -47,10 +47,6 @@ def google_rotating_barcode(secret: bytes, number: int) -> dict[str, Any]:
     }
 
 
-def is_rotating_code(raw: str) -> bool:
-    return bool(_CODE.match((raw or "").strip().upper()))
-
-
 def verify_rotating_code(secret: bytes, raw: str, *, now: float | None = None) -> int | None:
     """The card number when the code is valid for this window or the one before, else None.
 

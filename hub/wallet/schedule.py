@@ -9,7 +9,6 @@ schedules a new sync: nothing is ever lost, bursts cost one push.
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
@@ -24,20 +23,10 @@ RETRY = Retry(max=5, interval=[30, 120, 600, 1800, 3600])
 _queues: dict[str, Queue] = {}
 
 
-def _redis_url() -> str:
-    url = os.environ.get("REDIS_URL") or settings().redis_url
-    if not url:
-        raise RuntimeError("REDIS_URL is not set")
-    return url
-
-
 def queue() -> Queue:
-    url = _redis_url()
-    if url not in _queues:
-        from hub.workers.queue import default_queue
+    from hub.workers.queue import job_queue
 
-        _queues[url] = default_queue(url)
-    return _queues[url]
+    return job_queue()
 
 
 def pending_key(card_id: int) -> str:

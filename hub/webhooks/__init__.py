@@ -1,1 +1,2 @@
-"""Signed webhooks: signing (shared with receivers), the HTTP transport, and the reaction that queues deliveries."""
+"""Signed webhooks: signing (shared with receivers) and the reaction that queues deliveries; the
+HTTP side is hub.delivery.webhook_http."""

@@ -5,7 +5,7 @@
   (a killed sender's claims, rows of a lost job, retries due later) it queues `resume`.
 - `resume` sends whatever is claimable in the whole campaign; when the only open rows are
   claimed by a sender that went quiet it waits for the claim to go stale and takes it over.
-- `tick` runs every minute on RQ's scheduler: birthday and win-back firings, scheduled
+- `tick` runs every minute from the cron process (hub.workers.cron): birthday and win-back firings, scheduled
   campaigns that are due, and a sweep for campaigns nobody is working on.
 - The `post_purchase` reaction turns stamps and redemptions into delayed `post_purchase` jobs.
 """
@@ -13,14 +13,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import re
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from rq import Queue
-from rq.exceptions import DuplicateJobError
 
 from hub.clock import utcnow
 from hub.config import settings
@@ -28,34 +25,18 @@ from hub.domain import automations, campaigns
 from hub.models import Campaign
 from hub.realtime.reactions import reaction
 from hub.workers.loop import run
-from hub.workers.queue import default_queue, enqueue_at
+from hub.workers.queue import enqueue_at, job_queue
 
 JOB_TIMEOUT = 3600
 TICK_SECONDS = 60
-_queues: dict[str, Queue] = {}
-
-
-def _redis_url() -> str:
-    url = os.environ.get("REDIS_URL") or settings().redis_url
-    if not url:
-        raise RuntimeError("REDIS_URL is not set")
-    return url
 
 
 def queue(redis_url: str | None = None) -> Queue:
-    url = redis_url or _redis_url()
-    if url not in _queues:
-        _queues[url] = default_queue(url)
-    return _queues[url]
+    return job_queue(redis_url)
 
 
-def _prefix() -> str:
-    # RQ job ids are global to the Redis database, so the deployment prefix keeps them apart.
-    return re.sub(r"[^A-Za-z0-9_-]", "-", settings().redis_prefix)
-
-
-def _tick_seconds() -> int:
-    return int(os.environ.get("CAMPAIGN_TICK_SECONDS", TICK_SECONDS))
+def tick_seconds() -> int:
+    return settings().campaigns.tick_seconds
 
 
 # --- Queueing ------------------------------------------------------------------------------
@@ -73,7 +54,6 @@ def enqueue_campaign(campaign: Campaign, redis_url: str | None = None) -> None:
             job_timeout=JOB_TIMEOUT,
             description=f"campaign {campaign.id} fan-out",
         )
-        ensure_schedule(redis_url)
     else:
         q.enqueue(fan_out, campaign.id, job_timeout=JOB_TIMEOUT, description=f"campaign {campaign.id} fan-out")
 
@@ -98,39 +78,11 @@ def enqueue_resume(campaign_id: int, *, at: datetime | None = None, redis_url: s
     return True
 
 
-def ensure_schedule(redis_url: str | None = None) -> None:
-    """Make sure the minute tick is scheduled (idempotent; call at worker start and on changes)."""
-    q = queue(redis_url)
-    if q.connection.exists(f"{settings().redis_prefix}:campaign:tick-alive"):
-        return
-    _schedule_tick(q, utcnow())
-
-
-def _schedule_tick(q: Queue, after: datetime) -> None:
-    step = _tick_seconds()
-    slot = datetime.fromtimestamp((int(after.timestamp()) // step + 1) * step, UTC)
-    try:
-        enqueue_at(
-            q,
-            slot,
-            tick,
-            job_id=f"{_prefix()}-campaign-tick-{int(slot.timestamp())}",
-            unique=True,
-            job_timeout=JOB_TIMEOUT,
-            result_ttl=600,
-            failure_ttl=86400,
-            description="campaign tick",
-        )
-    except DuplicateJobError:
-        pass  # another process scheduled this slot already
-    q.connection.set(f"{settings().redis_prefix}:campaign:tick-alive", "1", ex=step * 3)
-
-
 # --- Jobs --------------------------------------------------------------------------------------
 
 
 async def _send(campaign_id: int, lo: int | None, hi: int | None) -> dict[str, int]:
-    transports = campaigns.Transports.from_env()
+    transports = campaigns.Transports.configured()
     try:
         summary = await campaigns.send_range(campaign_id, lo=lo, hi=hi, transports=transports)
     finally:
@@ -205,10 +157,8 @@ def _follow_up_later(campaign_id: int) -> None:
 
 
 def tick() -> dict[str, Any]:
-    """The minute tick; schedules its successor first so a crash here never stops the clock."""
+    """The minute tick (hub.workers.cron): automations, due scheduled campaigns, stalled sends."""
     q = queue()
-    now = utcnow()
-    _schedule_tick(q, now)
     fired = run(automations.run_due)
     for campaign_id in fired:
         enqueue_resume(campaign_id)
@@ -246,7 +196,6 @@ def _queue_post_purchase(triggers: list[tuple[int, int, str, int]]) -> None:
             )
         else:
             q.enqueue(post_purchase, business_id, card_id, trigger, description=f"post-purchase card {card_id}")
-    ensure_schedule()
 
 
 @reaction

@@ -1,6 +1,6 @@
 """Recurring jobs, enqueued by RQ's CronScheduler (`stamphub cron`, one per deployment).
 
-Features add their schedules to SCHEDULES; every job is an importable function in
+Features add their schedules to `schedules()`; every job is an importable function in
 hub.workers that is safe to run twice (each re-reads state and changes only what is due).
 """
 
@@ -8,17 +8,21 @@ from __future__ import annotations
 
 from rq.cron import CronScheduler
 
-from hub.workers import jobs
+from hub.workers import campaign_jobs, jobs, webhook_jobs
 
-# (function, interval in seconds)
-SCHEDULES: list[tuple[object, int]] = [
-    (jobs.expire_vouchers, 300),
-    (jobs.end_expired_grace, 3600),
-]
+
+def schedules() -> list[tuple[object, int]]:
+    """Every recurring job of the product: (function, interval in seconds)."""
+    return [
+        (campaign_jobs.tick, campaign_jobs.tick_seconds()),
+        (webhook_jobs.send_unsent, 60),
+        (jobs.expire_vouchers, 300),
+        (jobs.end_expired_grace, 3600),
+    ]
 
 
 def build_scheduler(connection, queue_name: str) -> CronScheduler:
     scheduler = CronScheduler(connection=connection, name=f"{queue_name}:cron")
-    for func, interval in SCHEDULES:
+    for func, interval in schedules():
         scheduler.register(func, queue_name, interval=interval)
     return scheduler

@@ -35,7 +35,7 @@ def _ensure_loop() -> asyncio.AbstractEventLoop:
 async def _start() -> None:
     conf = settings()
     await db.connect(conf.database_url)
-    relay = OutboxRelay(async_redis(os.environ["REDIS_URL"]), conf.events_channel)
+    relay = OutboxRelay(async_redis(conf.redis_url), conf.events_channel)
     _state["relay"] = relay
     _state["relay_task"] = asyncio.create_task(relay.run())
 

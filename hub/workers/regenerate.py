@@ -1,4 +1,5 @@
-"""RQ job: push a published template version to every issued card.
+"""RQ job: push a published template version to every issued card, queued by the
+`template.published` event (a reaction), so a publish whose page went away still reaches them.
 
 Progress goes two ways: `template.regeneration` events through the outbox (the
 admin page listens on the business room, no polling) and `job.meta["progress"]`
@@ -7,7 +8,9 @@ for anyone holding the job id (CLI, monitoring).
 
 from __future__ import annotations
 
+import asyncio
 import re
+from typing import Any
 
 from rq import get_current_job
 from rq.exceptions import NoSuchJobError
@@ -15,8 +18,9 @@ from rq.job import Job, JobStatus
 
 from hub.config import settings
 from hub.domain import templates
+from hub.realtime.reactions import reaction
 from hub.workers.loop import run
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 
 JOB_TIMEOUT = 3600
 _RUNNING = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
@@ -44,9 +48,9 @@ def job_id(template_id: int, version: int) -> str:
     return f"{prefix}-regenerate-{template_id}-v{version}"
 
 
-def enqueue(redis_url: str, business_id: int, template_id: int, version: int) -> Job:
+def enqueue(business_id: int, template_id: int, version: int) -> Job:
     """Queue the regeneration once per (template, version): a double click never queues it twice."""
-    queue = default_queue(redis_url)
+    queue = job_queue()
     ident = job_id(template_id, version)
     try:
         existing = Job.fetch(ident, connection=queue.connection)
@@ -63,3 +67,10 @@ def enqueue(redis_url: str, business_id: int, template_id: int, version: int) ->
         job_timeout=JOB_TIMEOUT,
         result_ttl=86400,
     )
+
+
+@reaction
+async def regenerate_published(events: list[dict[str, Any]]) -> None:
+    for event in events:
+        if event.get("type") == "template.published":
+            await asyncio.to_thread(enqueue, event["business_id"], event["template_id"], event["version"])

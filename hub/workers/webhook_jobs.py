@@ -5,15 +5,13 @@ crossing processes. The delivery row, not the job, is the record of what happene
 
 from __future__ import annotations
 
-import os
-
-from redis import Redis
-from rq import Queue, Retry
+from rq import Retry
 from rq.job import Job
 
 from hub.config import settings
 from hub.domain import webhooks
 from hub.workers.loop import run
+from hub.workers.queue import job_queue
 
 # Seconds before attempts 2, 3, …: ×3 each time, about 9 hours in all before giving up.
 DEFAULT_INTERVALS = [10, 30, 90, 270, 810, 2430, 7290, 21870]
@@ -22,7 +20,7 @@ JOB_TIMEOUT = 120
 
 def retry_intervals() -> list[int]:
     """STAMPHUB_WEBHOOK_RETRY_INTERVALS ("10,30,90") overrides the schedule, e.g. for a test rig."""
-    raw = os.environ.get("STAMPHUB_WEBHOOK_RETRY_INTERVALS", "")
+    raw = settings().outbound.webhook_retry_intervals
     try:
         values = [int(part) for part in raw.split(",") if part.strip()]
     except ValueError:
@@ -38,15 +36,18 @@ def deliver_webhook(delivery_id: int) -> str | Retry:
     return outcome
 
 
-def enqueue(redis_url: str, delivery_ids: list[int]) -> list[Job]:
+def enqueue(delivery_ids: list[int]) -> list[Job]:
     """Queue one job per delivery. Queuing a delivery twice is harmless: attempts claim the row."""
-    # A bounded socket: this runs in the relay's thread pool, which must never hang on Redis.
-    connection = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=2)
-    try:
-        queue = Queue(settings().queue_name, connection=connection)
-        return [
-            queue.enqueue(deliver_webhook, delivery_id, job_timeout=JOB_TIMEOUT, result_ttl=3600, failure_ttl=7 * 86400)
-            for delivery_id in delivery_ids
-        ]
-    finally:
-        connection.close()
+    queue = job_queue()
+    return [
+        queue.enqueue(deliver_webhook, delivery_id, job_timeout=JOB_TIMEOUT, result_ttl=3600, failure_ttl=7 * 86400)
+        for delivery_id in delivery_ids
+    ]
+
+
+def send_unsent() -> list[int]:
+    """Every minute (hub.workers.cron): deliveries whose job never reached Redis (an outage
+    between their commit and the enqueue) are queued again."""
+    unsent = run(webhooks.unsent_deliveries)
+    enqueue(unsent)
+    return unsent

@@ -40,10 +40,9 @@ def smtp_server() -> Iterator[SmtpSink]:
 
 
 @pytest.fixture
-def smtp(smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> SmtpSink:
+def smtp(smtp_server: SmtpSink, configure) -> SmtpSink:
     smtp_server.reset()
-    monkeypatch.setenv("SMTP_URL", smtp_server.url)
-    monkeypatch.setenv("SMTP_FROM", "Stamphub <campaigns@stamphub.test>")
+    configure(SMTP_URL=smtp_server.url, SMTP_FROM="Stamphub <campaigns@stamphub.test>")
     return smtp_server
 
 
@@ -89,7 +88,7 @@ async def make_audience(
 
 async def send(campaign_id: int) -> campaigns.SendSummary:
     """Run the sender over a campaign once, as a worker would, at the clock's time."""
-    transports = campaigns.Transports.from_env()
+    transports = campaigns.Transports.configured()
     try:
         return await campaigns.send_range(campaign_id, transports=transports)
     finally:

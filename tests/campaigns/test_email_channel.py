@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from hub.channels.email import EmailContent, SmtpConfig, build_message, render_html
+from hub.delivery.email import EmailContent, SmtpConfig, build_message, render_html
 from hub.domain.campaigns import render
 
 

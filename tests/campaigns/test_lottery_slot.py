@@ -20,7 +20,7 @@ async def test_each_recipient_gets_exactly_one_draw_and_the_prize_is_in_the_emai
         attachment={"type": "lottery", "pool_id": pool.id},
     )
     await campaigns.fan_out(campaign.id)
-    transports = campaigns.Transports.from_env()
+    transports = campaigns.Transports.configured()
     try:
         await campaigns.send_range(campaign.id, transports=transports)
         await campaigns.send_range(campaign.id, transports=transports)  # a second pass finds nothing to do

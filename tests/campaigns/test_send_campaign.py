@@ -70,7 +70,7 @@ async def test_an_smtp_bounce_is_recorded_on_the_delivery_and_the_card_history(s
         channels=["email"],
     )
     await campaigns.fan_out(campaign.id)
-    transports = campaigns.Transports.from_env()
+    transports = campaigns.Transports.configured()
     try:
         summary = await campaigns.send_range(campaign.id, transports=transports)
     finally:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from hub.domain import campaigns
+from hub.errors import NotFound
 from hub.models import Campaign, CardEvent
 from hub.workers.campaign_jobs import enqueue_campaign
 from tests.campaigns.conftest import make_audience, run_burst_worker
@@ -38,8 +41,5 @@ async def test_a_message_to_one_card_is_a_campaign_of_one_in_the_card_history(sm
 
 async def test_a_message_to_another_business_card_is_refused():
     mine, theirs = await make_audience(0), await make_audience(0)
-    try:
+    with pytest.raises(NotFound):
         await campaigns.send_message_to_card(mine.shop.business_id, theirs.shop.card.id, ["push"], "Hi", "Hello")
-    except campaigns.NotFound:
-        return
-    raise AssertionError("a card of another business was messaged")

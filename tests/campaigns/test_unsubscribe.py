@@ -22,7 +22,7 @@ async def email_everyone(audience, name: str) -> int:
         channels=["email", "push"],
     )
     await campaigns.fan_out(campaign.id)
-    transports = campaigns.Transports.from_env()
+    transports = campaigns.Transports.configured()
     try:
         await campaigns.send_range(campaign.id, transports=transports)
     finally:

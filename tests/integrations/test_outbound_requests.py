@@ -9,26 +9,25 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from hub import egress
+from hub.delivery import webhook_http
+from hub.delivery.payments import PaymentProvider, PaymentUnavailable
 from hub.domain import campaigns, webhooks
 from hub.errors import InvalidInput
 from hub.models import WebhookDelivery, WebhookEndpoint
-from hub.payments.provider import PaymentProvider, PaymentUnavailable
-from hub.webhooks import transport
 from tests.campaigns.servers import Gateway
 from tests.servers import free_port
 from tests.wallet.services import write_tls_material
 
 
 @pytest.fixture
-def public_only(monkeypatch):
-    monkeypatch.setenv("STAMPHUB_WEBHOOKS_PRIVATE", "0")
-    monkeypatch.delenv("STAMPHUB_EGRESS_ALLOW", raising=False)
+def public_only(configure):
+    configure(STAMPHUB_WEBHOOKS_PRIVATE="0", STAMPHUB_EGRESS_ALLOW=None)
 
 
 @pytest.fixture
-def only_127_0_0_1(public_only, monkeypatch):
+def only_127_0_0_1(public_only, configure):
     """The operator lets in one address (127.0.0.1) and no other private one."""
-    monkeypatch.setenv("STAMPHUB_EGRESS_ALLOW", "127.0.0.1/32")
+    configure(STAMPHUB_EGRESS_ALLOW="127.0.0.1/32")
 
 
 @pytest.fixture
@@ -150,7 +149,7 @@ async def test_a_public_endpoint_is_accepted(public_only, shop, url):
 
 async def test_a_name_that_resolves_to_a_private_address_is_never_called(public_only, receiver, dns):
     dns["hooks.example.com"] = ["127.0.0.1"]
-    response = await transport.post(receiver.url.replace("127.0.0.1", "hooks.example.com"), b"{}", {})
+    response = await webhook_http.post(receiver.url.replace("127.0.0.1", "hooks.example.com"), b"{}", {})
     assert not response.ok and response.permanent and response.error == egress.UNREACHABLE
     assert receiver.requests == []
 
@@ -173,14 +172,14 @@ async def test_the_checked_address_is_the_one_connected_to_with_the_name_kept(on
     # Rebinding: the first answer passes the check, every later one points at the metadata service.
     dns["hooks.example.com"] = ["127.0.0.1", "169.254.169.254"]
     url = receiver.url.replace("127.0.0.1", "hooks.example.com")
-    response = await transport.post(url, b"{}", {})
+    response = await webhook_http.post(url, b"{}", {})
     assert response.ok, response.error
     assert dns.asked["hooks.example.com"] == 1
     assert receiver.requests[0].headers["Host"] == url.split("/")[2]
 
 
 async def test_the_operator_can_allow_private_receivers(receiver):
-    response = await transport.post(receiver.url, b"{}", {})
+    response = await webhook_http.post(receiver.url, b"{}", {})
     assert response.ok and len(receiver.requests) == 1
 
 
@@ -248,7 +247,7 @@ async def test_a_redirect_to_a_refused_address_is_not_followed(only_127_0_0_1, s
 
 
 async def test_a_gateway_whose_name_turns_private_gets_no_campaign_messages(public_only, shop, dns):
-    from hub.channels.messenger import MessengerGateway
+    from hub.delivery.messenger import MessengerGateway
 
     answering, seen = listener()
     dns["gw.example.com"] = ["127.0.0.1"]

@@ -2,13 +2,17 @@ import asyncio
 import json
 import time
 import uuid
+from datetime import timedelta
 
 import pytest
 
+from hub.clock import utcnow
 from hub.domain import webhooks
 from hub.domain.stamps import add_stamp
 from hub.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from hub.webhooks import signing
+from hub.workers.cron import build_scheduler
+from hub.workers.queue import job_queue
 from tests.integrations.conftest import auth
 from tests.workers import run_burst_worker, settle_earlier_work
 
@@ -134,6 +138,21 @@ async def test_a_delivery_gives_up_after_its_schedule_and_a_replay_retries_it(sh
         "number": 1,
     }
     assert await WebhookEndpoint.filter(id=endpoint.id).exists()
+
+
+async def test_a_delivery_whose_job_never_reached_redis_goes_out_with_the_minute_jobs(shop, receiver):
+    await settle_earlier_work()
+    await webhooks.create_endpoint(shop.business_id, receiver.url, ["card.stamped"])
+    # Recorded, but Redis was away when its job was to be queued; that was ten minutes ago.
+    [delivery_id] = await webhooks.record_deliveries(
+        [{"type": "card.stamped", "business_id": shop.business_id, "event_id": -3}]
+    )
+    await WebhookDelivery.filter(id=delivery_id).update(created_at=utcnow() - timedelta(minutes=10))
+    queue = job_queue()
+    build_scheduler(queue.connection, queue.name).enqueue_jobs()  # what `stamphub cron` does each minute
+    await run_burst_worker(scheduler=True)
+    assert (await WebhookDelivery.get(id=delivery_id)).status == "succeeded"
+    assert len(receiver.requests) == 1
 
 
 async def test_a_delivery_waiting_out_its_backoff_is_not_sent_early(shop, receiver):

@@ -10,7 +10,7 @@ import pytest
 import socketio
 
 from hub.domain import codes
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 from tests.realtime.sockets import Watcher
 from tests.servers import ROOT, running_server, server_env
 
@@ -69,7 +69,7 @@ async def test_an_event_from_an_rq_worker_reaches_a_web_watcher(two_servers, sho
     _, second = two_servers
     watcher = await Watcher().connect(second.url, {"card_token": shop.card.token})
     try:
-        queue = default_queue(server_env()["REDIS_URL"])
+        queue = job_queue(server_env()["REDIS_URL"])
         queue.enqueue("hub.workers.jobs.add_stamp", shop.business_id, shop.card.id)
         worker = subprocess.run(
             [sys.executable, "-m", "hub.cli", "worker", "--burst"],

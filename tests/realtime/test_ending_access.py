@@ -11,6 +11,7 @@ import pytest
 from nicegui import Client
 from nicegui.testing import User
 
+from hub.config import settings
 from hub.domain.api_keys import create_api_key, revoke_api_key
 from hub.domain.businesses import reset_seat_password, revoke_seat
 from hub.models import OwnerAccount
@@ -102,7 +103,9 @@ async def test_changing_the_password_ends_the_other_devices_pages(create_user, l
     from hub.domain.owner_sessions import change_password  # the feature this test brought
 
     owner = await OwnerAccount.get(email=shop.owner_email)
-    await change_password(owner.id, shop.owner_password, "a brand new secret")
+    await change_password(
+        redis, settings().redis_prefix, owner.id, shop.owner_password, "a brand new secret", device="laptop"
+    )
     await ended_within(page)
     await phone.open("/admin")
     await phone.should_see(marker="sign-in")

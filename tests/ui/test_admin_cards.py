@@ -8,7 +8,7 @@ from nicegui.testing import User
 
 from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.models import Business, Campaign, Card, CardEvent, Voucher
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 from tests.factories import new_card
 from tests.ui.test_admin_support import sign_in
 
@@ -181,7 +181,7 @@ async def test_send_message_queues_a_campaign_of_one(user: User, live, redis, sh
     assert campaign.channels == ["push"] and campaign.segment["card_ids"] == [shop.card.id]
     assert campaign.body == "Your 10th coffee is on us this week!"
     # The fan-out job is the campaign workers' business; keep it out of later tests' workers.
-    queue = default_queue(os.environ["REDIS_URL"])
+    queue = job_queue(os.environ["REDIS_URL"])
     jobs = [job for job in queue.get_jobs() if job.args == (campaign.id,)]
     assert len(jobs) == 1
     for job in jobs:

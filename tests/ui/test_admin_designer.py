@@ -4,9 +4,13 @@ from nicegui import ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 from PIL import Image
+from rq.job import Job
 
 from hub.models import Card, CardTemplate, CardTemplateDraft
+from hub.realtime.redis import sync_redis
+from hub.workers import regenerate
 from tests.factories import new_card
+from tests.servers import server_env
 from tests.ui.test_admin_support import eventually, sign_in
 from tests.workers import run_burst_worker, settle_earlier_work
 
@@ -151,6 +155,8 @@ async def test_regenerate_publishes_and_a_worker_pushes_it_with_a_progress_bar(u
     user.find(marker="confirm-publish").click()
     await user.should_see("Published v2", retries=50)
     await user.should_see("Updating issued cards to v2: 0 / 4 · 0%")
+    queued = regenerate.job_id(shop.template.id, 2)
+    await eventually(lambda: Job.exists(queued, connection=sync_redis(server_env()["REDIS_URL"])))
     await run_burst_worker()
     await user.should_see("All 4 issued cards show v2 · 100%", retries=100)
     progress = user.find(marker="regen-progress").elements.pop()

@@ -2,14 +2,7 @@ from nicegui.testing import User
 
 from hub.domain.stamps import add_stamp
 from tests.factories import make_shop
-
-
-async def sign_in(user: User, shop) -> None:
-    await user.open("/admin/login")
-    user.find(marker="email").type(shop.owner_email)
-    user.find(marker="password").type(shop.owner_password)
-    user.find(marker="sign-in").click()
-    await user.should_see("Cards issued", retries=50)
+from tests.ui.test_admin_support import sign_in
 
 
 async def test_the_billing_page_shows_the_plan_and_the_usage_meter_live(user: User, live):

@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from rq.job import Job
 
 from hub.config import settings
-from hub.wallet.config import wallet_config
 from tests.wallet.services import FakeApns, FakeGoogleWallet, ThreadedServer, write_tls_material
 
 TEAM_ID = "TEAMTEST01"
@@ -87,7 +86,7 @@ def wallet_services() -> Iterator[WalletServices]:
     }
     saved = {name: os.environ.get(name) for name in env}
     os.environ.update(env)
-    wallet_config.cache_clear()
+    settings.cache_clear()
     try:
         yield WalletServices(apns, google, google_key.public_key(), folder)
     finally:
@@ -96,7 +95,7 @@ def wallet_services() -> Iterator[WalletServices]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-        wallet_config.cache_clear()
+        settings.cache_clear()
         apns_server.stop()
         google_server.stop()
 

@@ -1,5 +1,4 @@
 import asyncio
-import os
 import uuid
 
 from hub.domain.stamps import add_stamp, adjust_stamps
@@ -7,10 +6,11 @@ from hub.models import Card, WalletDelivery, WalletRegistration
 from hub.wallet import passes, sync
 from hub.wallet.apns import TOKEN_LIFETIME, ApnsClient
 from hub.wallet.config import wallet_config
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 from tests.conftest import REDIS_URL
 from tests.factories import new_card
 from tests.wallet.conftest import APNS_KEY_ID, TEAM_ID, jobs_for, wait_for
+from tests.wallet.services import verified
 from tests.workers import run_burst_worker
 
 
@@ -86,9 +86,7 @@ async def test_the_provider_token_is_reused_until_it_is_fifty_minutes_old(wallet
         now[0] += 2
         renewed = client.bearer()
         assert renewed != first
-        from hub.wallet import jwt
-
-        header, claims = jwt.decode(renewed, wallet.apns.public_key)
+        header, claims = verified(renewed, wallet.apns.public_key)
         assert header == {"alg": "ES256", "typ": "JWT", "kid": APNS_KEY_ID}
         assert claims == {"iss": TEAM_ID, "iat": int(now[0])}
     finally:
@@ -105,31 +103,26 @@ async def test_pushes_from_one_worker_share_one_token(wallet, shop):
     assert len(wallet.apns.received(token)) == 2 and len(bearers) == 1
 
 
-async def test_a_burst_of_stamps_costs_one_push(live, wallet, shop):
-    os.environ["WALLET_COALESCE_SECONDS"] = "1"
-    wallet_config.cache_clear()
-    try:
-        card, _, token = await registered_card(shop)
-        for _ in range(4):
-            await add_stamp(shop.business_id, card.id)
-        queue = default_queue(REDIS_URL)
-        await wait_for(lambda: len(jobs_for(queue, card.id, scheduled=True)) == 1)
-        await asyncio.sleep(0.5)  # let the relay hand every stamp to the reaction
-        assert len(jobs_for(queue, card.id, scheduled=True)) == 1 and not jobs_for(queue, card.id)
-        await asyncio.sleep(0.8)
-        await run_burst_worker(scheduler=True)
-        assert len(wallet.apns.received(token)) == 1
-        stamps = (await Card.get(id=card.id)).stamps
-        content, _ = await sync.current_pass(await Card.get(id=card.id))
-        assert content.stamps == stamps == 4
-    finally:
-        os.environ["WALLET_COALESCE_SECONDS"] = "0"
-        wallet_config.cache_clear()
+async def test_a_burst_of_stamps_costs_one_push(live, wallet, shop, configure):
+    configure(WALLET_COALESCE_SECONDS="1")
+    card, _, token = await registered_card(shop)
+    for _ in range(4):
+        await add_stamp(shop.business_id, card.id)
+    queue = job_queue(REDIS_URL)
+    await wait_for(lambda: len(jobs_for(queue, card.id, scheduled=True)) == 1)
+    await asyncio.sleep(0.5)  # let the relay hand every stamp to the reaction
+    assert len(jobs_for(queue, card.id, scheduled=True)) == 1 and not jobs_for(queue, card.id)
+    await asyncio.sleep(0.8)
+    await run_burst_worker(scheduler=True)
+    assert len(wallet.apns.received(token)) == 1
+    stamps = (await Card.get(id=card.id)).stamps
+    content, _ = await sync.current_pass(await Card.get(id=card.id))
+    assert content.stamps == stamps == 4
 
 
 async def test_a_change_after_the_sync_started_schedules_another(live, wallet, shop):
     card, _, token = await registered_card(shop)
-    queue = default_queue(REDIS_URL)
+    queue = job_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))  # the registration itself (card.updated)
     await run_burst_worker()
     await add_stamp(shop.business_id, card.id)
@@ -141,7 +134,7 @@ async def test_a_change_after_the_sync_started_schedules_another(live, wallet, s
 
 async def test_a_job_whose_pushes_keep_failing_is_scheduled_for_a_retry(live, wallet, shop):
     card, device, token = await registered_card(shop)
-    queue = default_queue(REDIS_URL)
+    queue = job_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))  # the registration's own card.updated
     wallet.apns.answer(token, 503, 503, 503)
     await run_burst_worker()

@@ -1,15 +1,17 @@
 from hub.wallet import devcerts
-from hub.wallet.config import _apple
+from hub.wallet.config import wallet_config
 
 
-def test_production_certificates_name_the_pass_type_and_team(tmp_path, monkeypatch):
+def test_production_certificates_name_the_pass_type_and_team(tmp_path, configure):
     chain = devcerts.generate(tmp_path, "pass.com.example.stamps", "ABCDE12345")
-    monkeypatch.setenv("APPLE_PASS_CERT", str(chain.pass_cert))
-    monkeypatch.setenv("APPLE_PASS_KEY", str(chain.pass_key))
-    monkeypatch.setenv("APPLE_WWDR_CERT", str(chain.wwdr_cert))
-    monkeypatch.delenv("APPLE_PASS_TYPE_ID", raising=False)
-    monkeypatch.delenv("APPLE_TEAM_ID", raising=False)
-    conf = _apple()
+    configure(
+        APPLE_PASS_CERT=str(chain.pass_cert),
+        APPLE_PASS_KEY=str(chain.pass_key),
+        APPLE_WWDR_CERT=str(chain.wwdr_cert),
+        APPLE_PASS_TYPE_ID=None,
+        APPLE_TEAM_ID=None,
+    )
+    conf = wallet_config().apple
     assert (conf.pass_type_id, conf.team_id, conf.development) == ("pass.com.example.stamps", "ABCDE12345", False)
 
 

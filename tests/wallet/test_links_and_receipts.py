@@ -1,4 +1,3 @@
-import os
 import uuid
 
 from hub.clock import utcnow
@@ -17,12 +16,9 @@ async def test_the_card_page_offers_both_wallets_when_google_is_configured(walle
     assert links[1]["url"] == f"http://testserver/wallet/google/{shop.card.token}"
 
 
-async def test_without_google_settings_only_apple_is_offered(wallet, shop):
-    saved = os.environ.pop("GOOGLE_WALLET_ISSUER_ID")
-    try:
-        assert [link["platform"] for link in wallet_links(shop.card)] == ["apple"]
-    finally:
-        os.environ["GOOGLE_WALLET_ISSUER_ID"] = saved
+async def test_without_google_settings_only_apple_is_offered(wallet, shop, configure):
+    configure(GOOGLE_WALLET_ISSUER_ID=None)
+    assert [link["platform"] for link in wallet_links(shop.card)] == ["apple"]
 
 
 async def test_a_deleted_card_offers_no_wallet(wallet, shop):

@@ -3,7 +3,7 @@ import uuid
 from hub.domain import codes
 from hub.models import Card, WalletDelivery, WalletDevice, WalletRegistration
 from hub.wallet.apple import authentication_token
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 from tests.conftest import REDIS_URL
 from tests.events import CapturedEvents
 from tests.factories import new_card
@@ -40,7 +40,7 @@ async def test_register_stamp_push_list_fetch_and_not_modified(api, live, wallet
         headers={"Authorization": f"Bearer {shop.api_key}"},
     )
     assert stamped.status_code == 200, stamped.text
-    queue = default_queue(REDIS_URL)
+    queue = job_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, card.id))
     await run_burst_worker()
     pushes = wallet.apns.received(push_token)

@@ -12,7 +12,7 @@ from hub.wallet import google, passes
 from hub.wallet.apple import authentication_token
 from hub.wallet.config import wallet_config
 from hub.wallet.receipts import regeneration_progress
-from hub.workers.queue import default_queue
+from hub.workers.queue import job_queue
 from tests.conftest import REDIS_URL
 from tests.factories import make_shop, new_card
 from tests.wallet.conftest import ISSUER_ID, PASS_TYPE_ID, jobs_for, pass_json, wait_for
@@ -45,7 +45,7 @@ async def test_a_new_version_reaches_apple_and_google_once_per_card(api, live, w
     token = uuid.uuid4().hex * 2
     await passes.register_device(apple_card.id, uuid.uuid4().hex, token)
     assert (await api.get(f"/wallet/google/{google_card.token}", follow_redirects=False)).status_code == 303
-    queue = default_queue(REDIS_URL)
+    queue = job_queue(REDIS_URL)
     await wait_for(lambda: jobs_for(queue, apple_card.id))
     await run_burst_worker()  # the registration's own card.updated
     pushes_before = len(wallet.apns.received(token))

@@ -7,17 +7,28 @@ from nicegui import ui
 
 from hub.domain import owner_sessions
 from hub.errors import DomainError
+from hub.runtime import runtime
 from hub.ui.admin.frame import frame, owner_session, show_error, sign_in, to_login
+from hub.ui.device import device_id
 
 
 async def account_page() -> RedirectResponse | None:
     session = await owner_session()
     if session is None:
         return to_login()
+    device = device_id()
 
     async def change() -> None:
+        rt = runtime()
         try:
-            owner = await owner_sessions.change_password(session.owner_id, current.value or "", new.value or "")
+            owner = await owner_sessions.change_password(
+                rt.redis,
+                rt.settings.redis_prefix,
+                session.owner_id,
+                current.value or "",
+                new.value or "",
+                device=device,
+            )
         except DomainError as error:
             show_error(error)
             return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import copy
 from typing import Any
 
@@ -13,11 +12,9 @@ from hub.api.types import IdPath
 from hub.domain import setup, templates
 from hub.errors import DomainError
 from hub.models import Card
-from hub.runtime import runtime
 from hub.ui.admin import previews, uploads
 from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login
 from hub.ui.live import subscribe
-from hub.workers import regenerate
 
 STAMP_ICONS = {
     "local_cafe": "Coffee cup",
@@ -391,10 +388,7 @@ class Designer:
         self.issued = await Card.filter(template_id=self.template.id, deleted_at=None).count()
         self._status()
         self.warning.refresh()
-        self._show_progress(0, self.issued, False)
-        await asyncio.to_thread(
-            regenerate.enqueue, runtime().redis_url, self.session.business_id, self.template.id, self.template.version
-        )
+        self._show_progress(0, self.issued, False)  # the `template.published` reaction queues the job
         ui.notify(f"Published v{self.template.version}; updating {self.issued:,} issued cards.", type="positive")
 
     def _show_progress(self, done: int, total: int, finished: bool) -> None:

@@ -80,7 +80,9 @@ async def integrations_page() -> RedirectResponse | None:
                 f"Authenticate REST calls with `Authorization: Bearer <key>`. API documentation: "
                 f"{runtime().settings.public_url}/api/docs"
             ).classes("text-sm text-stone-600")
-            ui.link("Webhooks, delivery inserts and receipt QR →", "/admin/integrations/webhooks").classes("text-sm")
+            ui.link("Webhooks, delivery inserts, receipt QR and Toast POS →", "/admin/integrations/webhooks").classes(
+                "text-sm"
+            )
             with ui.row().classes("items-end gap-2"):
                 name = ui.input("Name", placeholder="Cash register").props("outlined dense").mark("key-name")
                 scopes = (

@@ -11,9 +11,8 @@ from hub.domain import automations, campaigns
 from hub.errors import DomainError
 from hub.models import Campaign, PrizePool
 from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login
-from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, channel_stats, enqueue
+from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, channel_stats
 from hub.ui.admin_campaigns.new_campaign import attachment_form, clean_attachment
-from hub.workers.campaign_jobs import ensure_schedule
 
 INTRO = {
     "birthday": "On each customer's birthday, from the chosen hour in your time zone.",
@@ -107,8 +106,6 @@ async def _automation_card(session: Session, campaign: Campaign, available: list
                 except DomainError as error:
                     show_error(error)
                     return
-                if form["enabled"]:
-                    await enqueue(ensure_schedule)
                 ui.notify(f"{campaign.name}: {'on' if form['enabled'] else 'off'}, saved.", type="positive")
 
             ui.button("Save", on_click=save).mark(f"{kind}-save")

@@ -1,4 +1,4 @@
-"""/admin/integrations/webhooks: webhooks, delivery inserts and receipt QR on one page."""
+"""/admin/integrations/webhooks: webhooks, delivery inserts, receipt QR and Toast POS on one page."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from nicegui import ui
 from hub.ui.admin.frame import frame, owner_session, to_login
 from hub.ui.admin_integrations.inserts_panel import inserts_panel
 from hub.ui.admin_integrations.receipts_panel import receipts_panel
+from hub.ui.admin_integrations.toast_panel import toast_panel
 from hub.ui.admin_integrations.webhooks_panel import LOG_REFRESH_SECONDS, webhooks_panel
 
 PATH = "/admin/integrations/webhooks"
@@ -24,6 +25,7 @@ async def integrations_page() -> RedirectResponse | None:
         refresh_log = await webhooks_panel(session.business_id)
         await inserts_panel(session.business_id)
         await receipts_panel(session.business_id)
+        await toast_panel(session.business_id)
     ui.timer(LOG_REFRESH_SECONDS, refresh_log)
     return None
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from hub.delivery.payments import configured_provider
 from hub.domain import billing, plans
 from hub.domain.plans import PLANS, plan_of, price_cents, usage
 from hub.errors import DomainError
 from hub.models import Business, Invoice, Location, StaffSeat
-from hub.payments.provider import configured_provider
 from hub.runtime import runtime
 from hub.ui.admin.frame import Debounced, frame, owner_session, show_error, to_login, when
 from hub.ui.live import subscribe

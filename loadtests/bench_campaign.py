@@ -1,7 +1,7 @@
 """Benchmark (not a test): a 20,000-recipient email campaign sent to a local SMTP sink by 1 and
 then 2 RQ worker processes; prints deliveries per second.
 
-    .venv/bin/python -m tests.campaigns.bench_campaign [--recipients 20000] [--workers 1 2]
+    .venv/bin/python loadtests/bench_campaign.py [--recipients 20000] [--workers 1 2]
         [--database sqlite | postgres://postgres@127.0.0.1:5432/test]
 
 Uses its own database (a temporary SQLite file, or a new PostgreSQL database next to the one
@@ -21,7 +21,8 @@ import time
 import uuid
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: the product and the load-test helpers
 
 
 class CountingHandler:
@@ -108,7 +109,7 @@ async def main() -> None:
         os.environ["REDIS_URL"] = embedded.url
     from aiosmtpd.controller import Controller
 
-    from tests.servers import free_port
+    from loadtests.stack import free_port
 
     handler, port = CountingHandler(), free_port()
     sink = Controller(handler, hostname="127.0.0.1", port=port)

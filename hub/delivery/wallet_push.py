@@ -17,7 +17,7 @@ import importlib
 import logging
 from collections.abc import Callable
 
-from hub.channels.base import SendResult
+from hub.delivery.results import SendResult
 
 log = logging.getLogger(__name__)
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from hub import clock, egress
+from hub.config import settings
 from hub.errors import DomainError
 
 
@@ -79,9 +79,7 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def configured_provider() -> PaymentProvider | None:
-    url = os.environ.get("PAYMENT_URL")
-    if not url:
+    conf = settings().payments
+    if not conf.url:
         return None
-    return PaymentProvider(
-        url.rstrip("/"), os.environ.get("PAYMENT_API_KEY", ""), os.environ.get("PAYMENT_WEBHOOK_SECRET", "")
-    )
+    return PaymentProvider(conf.url.rstrip("/"), conf.api_key, conf.webhook_secret)

@@ -10,7 +10,6 @@ message by mailbox providers) and RFC 8058 one-click unsubscribe headers.
 from __future__ import annotations
 
 import html
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -22,7 +21,8 @@ from email.utils import formataddr, formatdate, parseaddr
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from hub.channels.base import SendResult
+from hub.config import settings
+from hub.delivery.results import SendResult
 
 DEFAULT_TIMEOUT = 20.0
 
@@ -63,13 +63,12 @@ class SmtpConfig:
         )
 
     @classmethod
-    def from_env(cls) -> SmtpConfig | None:
+    def configured(cls) -> SmtpConfig | None:
         """None when no SMTP server is configured: the email channel is then unavailable."""
-        url = os.environ.get("SMTP_URL")
-        if not url:
+        conf = settings().smtp
+        if not conf.url:
             return None
-        sender = os.environ.get("SMTP_FROM") or "Stamphub <no-reply@localhost>"
-        return cls.from_url(url, sender, timeout=float(os.environ.get("SMTP_TIMEOUT", DEFAULT_TIMEOUT)))
+        return cls.from_url(conf.url, conf.sender, timeout=conf.timeout)
 
 
 @dataclass(frozen=True)

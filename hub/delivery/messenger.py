@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import httpx
 
 from hub import egress
-from hub.channels.base import MESSENGER_HINTS, SendResult
+from hub.delivery.results import MESSENGER_HINTS, SendResult
 
 TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 PERMANENT = {400, 401, 403, 404, 410, 422}
