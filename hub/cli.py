@@ -20,18 +20,21 @@ def _migrate() -> list[str]:
     return asyncio.run(db.migrate(settings().database_url))
 
 
-def _seed() -> dict:
+def _seed(history_days: int) -> dict:
     from hub.domain.demo import seed_demo
 
     async def go() -> dict:
         await db.connect(settings().database_url)
         try:
             conf = settings()
-            return await seed_demo(conf.secret_key, conf.public_url)
+            return await seed_demo(conf.secret_key, conf.public_url, history_days=history_days)
         finally:
             await db.close()
 
     return asyncio.run(go())
+
+
+HISTORY_HELP = "days of demo activity generated when the demo business is first created (0: none)"
 
 
 def cmd_migrate(_: argparse.Namespace) -> None:
@@ -39,8 +42,8 @@ def cmd_migrate(_: argparse.Namespace) -> None:
     print(json.dumps({"applied": applied}))
 
 
-def cmd_seed_demo(_: argparse.Namespace) -> None:
-    print(json.dumps(_seed(), indent=2))
+def cmd_seed_demo(args: argparse.Namespace) -> None:
+    print(json.dumps(_seed(args.history), indent=2))
 
 
 def _embedded_redis_if_needed():
@@ -121,8 +124,9 @@ def cmd_run(args: argparse.Namespace) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     _migrate()
-    demo = _seed()
+    # Redis first: the demo's history sends wallet notices, which are queued there.
     embedded = _embedded_redis_if_needed()
+    demo = _seed(args.history)
     supervisor = Supervisor(
         {
             name: [sys.executable, "-m", "hub.cli", *command]
@@ -158,6 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="migrate, seed the demo, start web + worker (embedded Redis if none)")
     run.add_argument("--host", default="0.0.0.0")
+    run.add_argument("--history", type=int, default=90, metavar="DAYS", help=HISTORY_HELP)
     run.set_defaults(func=cmd_run)
     serve = sub.add_parser("serve", help="start one web process")
     serve.add_argument("--host", default="0.0.0.0")
@@ -168,7 +173,9 @@ def main(argv: list[str] | None = None) -> None:
     worker.set_defaults(func=cmd_worker)
     sub.add_parser("cron", help="enqueue recurring jobs (one per deployment)").set_defaults(func=cmd_cron)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
-    sub.add_parser("seed-demo", help="create the demo business; print logins as JSON").set_defaults(func=cmd_seed_demo)
+    seed = sub.add_parser("seed-demo", help="create the demo business; print logins as JSON")
+    seed.add_argument("--history", type=int, default=90, metavar="DAYS", help=HISTORY_HELP)
+    seed.set_defaults(func=cmd_seed_demo)
     args = parser.parse_args(argv)
     args.func(args)
 

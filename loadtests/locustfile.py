@@ -52,7 +52,11 @@ def config() -> dict[str, Any]:
         key, template = os.environ.get("STAMPHUB_API_KEY"), os.environ.get("STAMPHUB_TEMPLATE_ID")
         if not (key and template):
             seeded = subprocess.run(
-                [sys.executable, "-m", "hub.cli", "seed-demo"], cwd=ROOT, capture_output=True, text=True, check=True
+                [sys.executable, "-m", "hub.cli", "seed-demo", "--history", "0"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
             )
             demo = json.loads(seeded.stdout)
             key, template = demo["api_key"], str(demo["template_id"])

@@ -129,7 +129,7 @@ class Stack:
             "STAMPHUB_DATA": str(self.workdir / "data"),
         }
         self._cli("migrate")
-        self.demo = json.loads(self._cli("seed-demo"))
+        self.demo = json.loads(self._cli("seed-demo", "--history", "0"))
         for i in range(self.web):
             port = free_port()
             self.urls.append(f"http://127.0.0.1:{port}")
@@ -266,7 +266,7 @@ class Stack:
 
     def new_api_key(self) -> str:
         """Another API key of the demo business (`seed-demo` makes a fresh one on every call)."""
-        return json.loads(self._cli("seed-demo"))["api_key"]
+        return json.loads(self._cli("seed-demo", "--history", "0"))["api_key"]
 
     # -- cards -------------------------------------------------------------------------------
 

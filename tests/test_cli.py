@@ -23,9 +23,9 @@ def stamphub(*args: str, env: dict | None = None) -> subprocess.CompletedProcess
 
 
 def test_seed_demo_is_idempotent_and_prints_the_contract():
-    first = stamphub("seed-demo")
+    first = stamphub("seed-demo", "--history", "0")
     assert first.returncode == 0, first.stderr
-    second = stamphub("seed-demo")
+    second = stamphub("seed-demo", "--history", "0")
     a, b = json.loads(first.stdout), json.loads(second.stdout)
     assert set(a) >= {"admin", "staff", "api_key", "template_id", "card"}
     assert set(a["admin"]) == {"email", "password"}
@@ -42,7 +42,7 @@ def test_run_with_no_configuration_starts_everything_on_sqlite_and_embedded_redi
     env = {k: v for k, v in server_env().items() if k not in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")}
     env.update(STAMPHUB_DATA=str(tmp_path / "data"), PORT=str(port), PUBLIC_URL=f"http://127.0.0.1:{port}")
     process = subprocess.Popen(
-        [sys.executable, "-m", "hub.cli", "run", "--host", "127.0.0.1"],
+        [sys.executable, "-m", "hub.cli", "run", "--host", "127.0.0.1", "--history", "0"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -120,7 +120,7 @@ def test_run_restarts_a_crashed_child_and_ctrl_c_still_stops_everything(tmp_path
     log = tmp_path / "run.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", "run", "--host", "127.0.0.1"],
+            [sys.executable, "-m", "hub.cli", "run", "--host", "127.0.0.1", "--history", "0"],
             cwd=ROOT,
             env=env,
             stdout=out,

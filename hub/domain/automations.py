@@ -141,14 +141,14 @@ def _zone(business: Business):
     return clock.zone(business.timezone)
 
 
-def _birthday_today(born: date, today: date) -> bool:
+def birthday_today(born: date, today: date) -> bool:
     if (born.month, born.day) == (today.month, today.day):
         return True
     # 29 February birthdays are celebrated on the 28th in common years.
     return (born.month, born.day) == (2, 29) and (today.month, today.day) == (2, 28) and not calendar.isleap(today.year)
 
 
-async def _newest_cards(business_id: int, customer_ids: list[int]) -> list[segments.Recipient]:
+async def newest_cards(business_id: int, customer_ids: list[int]) -> list[segments.Recipient]:
     rows = (
         await Card.filter(business_id=business_id, customer_id__in=customer_ids, deleted_at=None)
         .order_by("id")
@@ -176,9 +176,9 @@ async def run_birthdays() -> list[int]:
         if campaign.settings.get("last_run") == today.isoformat():
             continue
         born = await Customer.filter(business_id=business.id, birthday__isnull=False).values_list("id", "birthday")
-        ids = [cid for cid, day in born if _birthday_today(day, today)]
+        ids = [cid for cid, day in born if birthday_today(day, today)]
         if ids and await campaigns.insert_deliveries(
-            campaign, await _newest_cards(business.id, ids), occasion=f"birthday:{today.year}"
+            campaign, await newest_cards(business.id, ids), occasion=f"birthday:{today.year}"
         ):
             fired.append(campaign.id)
         await _mark_run(campaign, today)

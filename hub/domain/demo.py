@@ -4,30 +4,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.domain import codes
+from hub.domain import codes, setup
 from hub.domain.api_keys import create_api_key
 from hub.domain.businesses import add_location, add_seat, sign_up
 from hub.domain.cards import issue_card
+from hub.domain.demo_history import seed_history
 from hub.domain.templates import create_template
 from hub.models import Business, Card, CardTemplate, Location, OwnerAccount, StaffSeat
 
 ADMIN_EMAIL = "owner@demo.stamphub"
 ADMIN_PASSWORD = "demo-owner-2026"
-STAFF = [("bar", "Bar Counter", "1234"), ("kiosk", "Kiosk Tablet", "4321")]
+LOCATIONS = ("Main Street", "Market Square")
+# (login, name, PIN, location): two seats at each of the two locations.
+STAFF = [
+    ("bar", "Bar Counter", "1234", "Main Street"),
+    ("kiosk", "Kiosk Tablet", "4321", "Main Street"),
+    ("till", "Cash Register", "5678", "Market Square"),
+    ("window", "Window Counter", "8765", "Market Square"),
+]
 
 
-async def seed_demo(secret: bytes, public_url: str) -> dict[str, Any]:
+async def seed_demo(secret: bytes, public_url: str, *, history_days: int = 90) -> dict[str, Any]:
+    """The demo business; on its first seeding also `history_days` of activity (0: none)."""
     owner = await OwnerAccount.get_or_none(email=ADMIN_EMAIL)
     if owner is None:
         owner = await sign_up("Demo Café", ADMIN_EMAIL, ADMIN_PASSWORD)
     business_id = owner.business_id
     await Business.filter(id=business_id).update(plan="monthly")
-    location = await Location.filter(business_id=business_id).order_by("id").first()
-    if location is None:
-        location = await add_location(business_id, "Main Street")
-    for login, name, pin in STAFF:
+    locations = {loc.name: loc for loc in await Location.filter(business_id=business_id)}
+    for name in LOCATIONS:
+        if name not in locations:
+            locations[name] = await add_location(business_id, name)
+    for login, name, pin, where in STAFF:
         if not await StaffSeat.exists(login=login):
-            await add_seat(business_id, location.id, name, login, pin)
+            await add_seat(business_id, locations[where].id, name, login, pin)
     template = await CardTemplate.filter(business_id=business_id).order_by("id").first()
     if template is None:
         template = await create_template(
@@ -41,10 +51,17 @@ async def seed_demo(secret: bytes, public_url: str) -> dict[str, Any]:
     card = await Card.filter(business_id=business_id, deleted_at=None).order_by("id").first()
     if card is None:
         card = await issue_card(business_id, template.id, "Alex Sample", email="alex@example.com")
+    seats = await StaffSeat.filter(business_id=business_id, login__in=[s[0] for s in STAFF]).order_by("id")
+    history = await seed_history(
+        business_id, template.id, [(seat.id, seat.location_id) for seat in seats], days=history_days
+    )
+    if history["stamps"]:
+        await setup.poster_printed(business_id)  # a shop with three months of customers has its poster up
     _, api_key = await create_api_key(business_id, "demo")
     return {
         "admin": {"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
-        "staff": [{"login": login, "password": pin, "location": location.name} for login, _, pin in STAFF],
+        "staff": [{"login": login, "password": pin, "location": where} for login, _, pin, where in STAFF],
+        "history": history,
         "api_key": api_key,
         "template_id": template.id,
         "card": {

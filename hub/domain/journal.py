@@ -33,8 +33,28 @@ KINDS = {
     "message_failed": "Message not delivered",
     "wallet_added": "Added to a wallet",
     "wallet_removed": "Removed from a wallet",
+    "lottery_drawn": "Lottery draw",
 }
 TRANSFERS = ("transferred_out", "transferred_in")
+
+# Where a voucher, a stamp or a draw came from, as the owner would say it.
+SOURCES = {
+    "card_full": "full card",
+    "manual": "issued by hand",
+    "campaign": "campaign",
+    "lottery": "lottery win",
+    "insert": "delivery insert",
+    "receipt": "receipt QR",
+}
+VIA = {
+    "scan": "scanned",
+    "counter": "at the counter",
+    "code": "redeem code",
+    "pos": "POS",
+    "api": "API",
+    "another": "scanned",
+}
+PLATFORMS = {"web": "web card", "apple": "Apple Wallet", "google": "Google Wallet"}
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,7 @@ class JournalRow:
 
     @property
     def summary(self) -> str:
+        """The row's detail in words; never empty, so no row leaves the owner guessing."""
         detail = self.detail or {}
         if self.kind in ("stamp", "stamp_manual", "stamp_removed", "stamp_undone", "stamp_reversed", *TRANSFERS):
             sign = "+" if self.delta > 0 else ""
@@ -75,22 +96,41 @@ class JournalRow:
                 return f"{text} (another item, same visit)"
             if detail.get("pos") == "toast":
                 return f"{text} ({_toast_check(detail)})"
+            if detail.get("source") in SOURCES:
+                text = f"{text} ({SOURCES[detail['source']]})"
             return f"{text} ({detail['note']})" if detail.get("note") else text
         if self.kind.startswith("voucher_"):
-            title = detail.get("title", "")
-            note = f" ({detail['note']})" if detail.get("note") else ""
+            parts = [detail.get("title") or "Voucher"]
+            if self.kind == "voucher_issued" and detail.get("source") in SOURCES:
+                parts.append(SOURCES[detail["source"]])
+            if self.kind == "voucher_redeemed" and detail.get("via") in VIA:
+                parts.append(VIA[detail["via"]])
+            if detail.get("by"):
+                parts.append(f"by {_who(detail['by'])}")
+            text = " · ".join(parts)
             if detail.get("pos") == "toast":
-                note = f" ({_toast_check(detail)})"
-            return f"{title}{note}"
+                return f"{text} ({_toast_check(detail)})"
+            return f"{text} ({detail['note']})" if detail.get("note") else text
         if self.kind in ("issued", "joined"):
-            return f"on {detail.get('platform', 'web')}"
+            return f"on the {PLATFORMS.get(detail.get('platform', 'web'), 'web card')}"
         if self.kind in ("message_sent", "message_failed"):
             channel = {"push": "PUSH", "email": "Email", "messenger": "Messenger"}.get(detail.get("channel", ""), "")
-            text = f"{channel}: {detail.get('subject') or detail.get('campaign', '')}"
+            text = f"{channel}: {detail.get('subject') or detail.get('campaign', '')}".strip(": ") or "Message"
             return f"{text} ({detail['error']})" if detail.get("error") else text
         if self.kind in ("wallet_added", "wallet_removed"):
-            return {"apple": "Apple Wallet", "google": "Google Wallet"}.get(detail.get("platform", ""), "")
-        return ""
+            return PLATFORMS.get(detail.get("platform", ""), "a wallet")
+        if self.kind == "lottery_drawn":
+            won = f"won {detail.get('title') or 'a prize'}" if detail.get("won") else "no prize this time"
+            source = SOURCES.get(detail.get("source", ""))
+            return f"{won} ({source})" if source else won
+        if self.kind == "deleted":
+            return f"by {_who(detail.get('by') or 'admin')} · {self.stamps_after} stamps at the time"
+        return "—"
+
+
+def _who(actor: str) -> str:
+    """ "owner:ana@cafe.com" → "ana@cafe.com"; "admin", "api" stay as they are."""
+    return actor.split(":", 1)[1] if ":" in actor else actor
 
 
 def _toast_check(detail: dict[str, Any]) -> str:

@@ -12,9 +12,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from hub.domain.cards import updated_event
+from hub.domain.cards import delete_card, issue_card, updated_event
 from hub.errors import InvalidInput, NotFound
-from hub.models import Card, CardTemplate, CardTemplateDraft, CardTemplateVersion
+from hub.models import Card, CardTemplate, CardTemplateDraft, CardTemplateVersion, Voucher
 from hub.realtime import outbox
 from hub.realtime.events import TemplatePublished, TemplateRegeneration
 
@@ -282,3 +282,29 @@ async def apply_version(
                 await result
         if finished:
             return done
+
+
+PREVIEW_NAME = "Card preview"
+
+
+async def preview_card(business_id: int, template_id: int) -> Card:
+    """The card "View as customer" opens: a card of this template exactly as a customer who
+    joins now gets it. Kept while untouched; once stamped (or deleted) a fresh one replaces it.
+    Issued as a join, so it is never a billed card operation."""
+    template = await get_template(business_id, template_id)
+    card = None
+    if template.preview_card_id:
+        card = await Card.get_or_none(id=template.preview_card_id, business_id=business_id, deleted_at=None)
+    fresh = (
+        card is not None
+        and card.stamps == 0
+        and card.rounds_completed == 0
+        and not await Voucher.exists(card_id=card.id)
+    )
+    if card is not None and fresh:
+        return card
+    if card is not None:
+        await delete_card(business_id, card.id, actor="preview")
+    card = await issue_card(business_id, template.id, PREVIEW_NAME, joined=True)
+    await CardTemplate.filter(id=template.id).update(preview_card_id=card.id)
+    return card

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -80,8 +82,10 @@ async def create_voucher(
     note: str = "",
     seat_id: int | None = None,
     location_id: int | None = None,
+    by: str = "",
 ) -> Voucher:
-    """Create an active voucher inside the caller's transaction, with its journal row and event."""
+    """Create an active voucher inside the caller's transaction, with its journal row and event;
+    `by` (who issued it by hand) is kept in the journal row."""
     voucher = await Voucher.create(
         business_id=card.business_id,
         card_id=card.id,
@@ -94,14 +98,17 @@ async def create_voucher(
         using_db=conn,
     )
     where = {"seat_id": seat_id, "location_id": location_id}
-    await _journal(conn, "issued", voucher, card, {"title": title, "source": source, "note": note}, **where)
+    detail = {"title": title, "source": source, "note": note}
+    if by:
+        detail["by"] = by
+    await _journal(conn, "issued", voucher, card, detail, **where)
     return voucher
 
 
 async def issue_manual_voucher(
-    business_id: int, card_id: int, *, title: str, expires_at: datetime | None, note: str = ""
+    business_id: int, card_id: int, *, title: str, expires_at: datetime | None, note: str = "", by: str = ""
 ) -> Voucher:
-    """An owner's one-time voucher for compensation or goodwill."""
+    """An owner's one-time voucher for compensation or goodwill; `by` names who issued it."""
     title = (title or "").strip()
     if not title:
         raise InvalidInput("Give the voucher a title.", field="title")
@@ -111,9 +118,69 @@ async def issue_manual_voucher(
         card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None).using_db(conn)
         if card is None:
             raise NotFound("No such card.")
-        voucher = await create_voucher(conn, card, title=title, source="manual", expires_at=expires_at, note=note)
+        voucher = await create_voucher(
+            conn, card, title=title, source="manual", expires_at=expires_at, note=note[:500], by=by
+        )
     outbox.committed()
     return voucher
+
+
+@dataclass(frozen=True)
+class ManualVoucher:
+    """A voucher issued by hand, with who issued it and why."""
+
+    id: int
+    title: str
+    state: str
+    card_id: int
+    card_number: int
+    customer_name: str
+    note: str
+    by: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+async def manual_vouchers(business_id: int, *, limit: int = 50) -> list[ManualVoucher]:
+    """The business's hand-issued vouchers, newest first."""
+    rows = (
+        await Voucher.filter(business_id=business_id, source="manual")
+        .order_by("-id")
+        .limit(limit)
+        .values(
+            "id",
+            "title",
+            "state",
+            "card_id",
+            "card__number",
+            "card__customer__name",
+            "note",
+            "created_at",
+            "expires_at",
+        )
+    )
+    issued = await CardEvent.filter(
+        business_id=business_id, kind="voucher_issued", voucher_id__in=[r["id"] for r in rows]
+    ).values("voucher_id", "detail")
+    by = {}
+    for row in issued:
+        detail = json.loads(row["detail"]) if isinstance(row["detail"], str) else row["detail"] or {}
+        by[row["voucher_id"]] = str(detail.get("by") or "")
+    return [
+        ManualVoucher(
+            id=r["id"],
+            title=r["title"],
+            state=str(getattr(r["state"], "value", r["state"])),
+            card_id=r["card_id"],
+            card_number=r["card__number"],
+            customer_name=r["card__customer__name"],
+            note=r["note"],
+            by=by.get(r["id"], "").split(":", 1)[-1],
+            created_at=r["created_at"],
+            expires_at=r["expires_at"],
+        )
+        for r in rows
+    ]
 
 
 async def _where(seat_id: int | None, location_id: int | None) -> str:

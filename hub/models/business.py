@@ -17,6 +17,8 @@ class Business(Model):
     # One visit, one stamp: the staff scanner and the kiosk ask before stamping a card again
     # this soon after its last stamp (hub.domain.visits); 0 is off. The REST API ignores it.
     visit_window_seconds = fields.IntField(default=120)
+    # The new owner's checklist: when the join poster was first downloaded from the console.
+    poster_printed_at = fields.DatetimeField(null=True)
     created_at = Timestamp(auto_now_add=True)
 
     class Meta:

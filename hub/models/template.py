@@ -18,6 +18,8 @@ class CardTemplate(Model):
     cooldown_seconds = fields.IntField(default=0)
     daily_cap = fields.IntField(null=True)
     version = fields.IntField(default=1)
+    # "View as customer": a card of this template kept fresh (no stamps) for the owner's preview.
+    preview_card_id = fields.IntField(null=True)
     created_at = Timestamp(auto_now_add=True)
     updated_at = Timestamp(auto_now=True)
 

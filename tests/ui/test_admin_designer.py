@@ -32,7 +32,7 @@ async def test_the_stamp_cards_list_links_designer_and_posters(user: User, live,
     await user.open("/admin/templates")
     await user.should_see("v1 · 1 issued cards")
     link = user.find(marker="poster-pdf").elements.pop()
-    assert link.props["href"] == f"/join/{shop.template.id}/poster.pdf"
+    assert link.props["href"] == f"/admin/templates/{shop.template.id}/poster.pdf"
 
 
 async def test_creating_a_stamp_card_opens_its_designer(user: User, live, redis, shop):
@@ -94,6 +94,18 @@ async def test_changing_mechanics_of_a_live_card_warns(user: User, live, redis, 
     user.find(marker="regenerate").click()
     await user.should_see(marker="publish-dialog", retries=50)
     await user.should_see("may surprise them")
+    await user.should_see("Update 1 issued card")
+
+
+async def test_cancelling_regenerate_leaves_every_card_as_it_was(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    user.find("Texts").click()
+    user.find(marker="text-title").clear().type("Not yet")
+    user.find(marker="regenerate").click()
+    await user.should_see("Update the 1 issued card?", retries=50)
+    user.find(marker="cancel-publish").click()
+    await user.should_not_see("Published v2")
+    assert (await CardTemplate.get(id=shop.template.id)).version == 1
 
 
 async def test_choosing_a_lottery_reward(user: User, live, redis, shop):
@@ -137,6 +149,10 @@ async def test_regenerate_publishes_and_a_worker_pushes_it_with_a_progress_bar(u
     user.find("Texts").click()
     user.find(marker="text-title").clear().type("Winter card")
     user.find(marker="regenerate").click()
+    await user.should_see(marker="publish-dialog", retries=50)
+    await user.should_see("Update all 4 issued cards?")
+    await user.should_see("Version v2 goes to 4 issued cards at once", retries=5)
+    user.find(marker="confirm-publish").click()
     await user.should_see("Published v2", retries=50)
     await user.should_see("Updating issued cards to v2: 0 / 4 · 0%")
     queued = regenerate.job_id(shop.template.id, 2)

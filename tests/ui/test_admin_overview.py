@@ -43,3 +43,19 @@ async def test_the_period_can_be_changed(user: User, live, redis, shop):
     await user.should_see("Last 7 days")
     await user.should_see(marker="kpi-value-cards_issued")
     assert value(user, "cards_issued") == "1"
+
+
+def test_chart_legends_sit_below_the_date_axis_not_on_it():
+    from datetime import date
+
+    from hub.domain import analytics
+    from hub.ui.admin.overview import _chart
+
+    days = [date(2026, 3, d) for d in range(1, 8)]
+    data = analytics.Overview(
+        start=days[0], end=days[-1], days=days, series={k: [0] * 7 for k in analytics.METRICS}, totals={}, staff=[]
+    )
+    options = _chart(data, ["stamps", "cards_issued", "rewards"])
+    legend, grid = options["legend"], options["grid"]
+    assert legend["bottom"] == 0 and legend["type"] == "scroll"  # one line, scrolling on a phone
+    assert grid["containLabel"] and grid["bottom"] >= 36  # the axis labels end above the legend

@@ -37,7 +37,7 @@ async def account_page() -> RedirectResponse | None:
         ui.notify("Password changed. Every other device was signed out.", type="positive")
 
     with frame(session, "Your account"):
-        with ui.card().classes("w-96 gap-3"):
+        with ui.card().classes("w-full max-w-96 gap-3"):
             ui.label(session.email).classes("font-medium")
             current = ui.input("Current password", password=True).props("outlined").classes("w-full")
             current.mark("current-password")

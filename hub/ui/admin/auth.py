@@ -21,7 +21,7 @@ def _card(title: str) -> ui.card:
     ui.query("body").classes("bg-stone-100")
     with ui.column().classes("w-full items-center mt-16"):
         ui.label("Stamphub").classes("text-3xl font-bold text-[#5b3a29]")
-        card = ui.card().classes("w-96 p-6 gap-3")
+        card = ui.card().classes("w-full max-w-96 p-6 gap-3")
     with card:
         ui.label(title).classes("text-xl font-bold")
     return card

@@ -28,6 +28,7 @@ PLATFORM_ICONS = {
     "google": ("android", "Google Wallet"),
 }
 PAGE_SIZES = [25, 50, 100]
+SHEET = "max-md:fixed max-md:inset-0 max-md:z-[2100] max-md:w-full max-md:bg-white max-md:overflow-y-auto max-md:p-2"
 
 # Journal rows that change the pass: the history says whether the phone has them yet.
 WALLET_NOTED = {"stamp", "stamp_manual", "stamp_removed", "voucher_issued", "voucher_redeemed", "voucher_expired"}
@@ -108,7 +109,10 @@ class CardsView:
             with ui.row().classes("w-full gap-4 no-wrap items-start"):
                 with ui.column().classes("grow gap-0 min-w-0"):
                     self.table = Section(self.load_table, self.draw_table, classes="w-full gap-0")
-                with ui.column().classes("w-[400px] shrink-0"):
+                # Beside the list on a wide screen; on a phone a full-screen sheet over it, shown
+                # only while a card is chosen.
+                self.panel_box = ui.column().classes("w-[400px] shrink-0")
+                with self.panel_box:
                     self.panel = Section(self.load_panel, self.draw_panel)
             # Dialogs live outside the sections: a live refresh of the panel must not close them.
             self.dialog_host = ui.element()
@@ -184,7 +188,7 @@ class CardsView:
 
     def draw_table(self, result: card_list.CardPage) -> None:
         with ui.card().classes("w-full p-0 gap-0"):
-            with ui.row().classes("w-full px-4 py-2 text-xs uppercase text-stone-500 no-wrap border-b"):
+            with ui.row().classes("w-full px-4 py-2 text-xs uppercase text-stone-500 no-wrap border-b max-md:hidden"):
                 ui.label("ID").classes("w-24")
                 ui.label("User").classes("grow")
                 ui.label("Progress").classes("w-48")
@@ -197,28 +201,29 @@ class CardsView:
                 with (
                     ui.row()
                     .classes(
-                        "w-full px-4 py-2 items-center no-wrap border-b cursor-pointer hover:bg-amber-50"
+                        "w-full px-4 py-2 items-center border-b cursor-pointer hover:bg-amber-50 "
+                        "max-md:gap-x-2 max-md:gap-y-1 max-md:px-3 md:flex-nowrap"
                         + (" bg-amber-100" if selected else "")
                     )
                     .on("click", lambda r=row: self.select(r.id))
                     .mark(f"card-row-{row.id}")
                 ):
-                    ui.label(f"#{row.number}").classes("w-24 font-mono").mark(f"card-number-{row.number}")
-                    with ui.column().classes("grow gap-0 min-w-0"):
+                    ui.label(f"#{row.number}").classes("w-24 max-md:w-auto font-mono").mark(f"card-number-{row.number}")
+                    with ui.column().classes("grow gap-0 min-w-0 max-md:basis-0"):
                         ui.label(row.name).classes("font-medium truncate")
                         ui.label(row.email or "").classes("text-xs text-stone-500 truncate")
-                    with ui.column().classes("w-48 gap-0"):
+                    with ui.column().classes("w-48 gap-0 max-md:order-last max-md:basis-full max-md:w-auto"):
                         ui.label(f"{row.stamps} / {row.stamps_required}").classes("text-sm").mark(
                             f"card-progress-{row.id}"
                         )
                         ui.linear_progress(value=row.stamps / max(1, row.stamps_required), show_value=False).props(
                             "rounded color=secondary"
                         )
-                    with ui.element().classes("w-24"):
+                    with ui.element().classes("w-24 max-md:w-auto"):
                         platform_icons(row.platforms)
                     with ui.link(target=f"/admin/cards/{row.id}/view", new_tab=True).mark(f"view-{row.id}"):
                         ui.icon("visibility", size="20px").classes("text-stone-400").tooltip("View as customer")
-                    ui.icon("chevron_right", size="24px").classes("w-8 text-stone-500")
+                    ui.icon("chevron_right", size="24px").classes("w-8 text-stone-500 max-md:w-6")
         with ui.row().classes("w-full items-center gap-2 pt-2"):
             noun = "card" if result.total == 1 else "cards"
             ui.label(f"{result.total:,} {noun}").classes("text-sm text-stone-500").mark("card-total")
@@ -259,6 +264,9 @@ class CardsView:
             return "missing"
 
     def draw_panel(self, detail: card_list.CardDetail | str | None) -> None:
+        self.panel_box.classes(
+            remove=" ".join((SHEET, "max-md:hidden")), add=SHEET if detail is not None else "max-md:hidden"
+        )
         if detail is None:
             with ui.card().classes("w-full text-stone-500"):
                 ui.label("Choose a card to see its details.")
@@ -287,11 +295,13 @@ class DetailPanel:
         card, template = d.card, d.template
         with ui.card().classes("w-full gap-3").mark("card-detail"):
             with ui.row().classes("w-full items-center no-wrap"):
-                ui.label(f"#{card.number} - {d.customer.name}").classes("text-lg font-bold grow").mark("detail-title")
+                ui.label(f"#{card.number} - {d.customer.name}").classes(
+                    "text-lg font-bold grow min-w-0 break-words"
+                ).mark("detail-title")
                 ui.button("Delete", icon="delete", on_click=self.confirm_delete).props("flat color=negative").mark(
                     "delete-card"
                 )
-                ui.button(icon="close", on_click=self.view.close_panel).props("flat round dense")
+                ui.button(icon="close", on_click=self.view.close_panel).props('flat round dense aria-label="Close"')
             self.reward_image()
             with ui.row().classes("items-center gap-1"):
                 ui.label("Card number").classes("text-xs text-stone-500 w-28")
@@ -311,8 +321,8 @@ class DetailPanel:
                 )
             if d.customer.email:
                 self.field("Email", d.customer.email, "detail-email")
-            self.field("Created at", when(card.created_at), "detail-created")
-            self.field("Last stamp at", when(card.last_stamp_at, "never"), "detail-last-stamp")
+            self.field("Created at", when(card.created_at, zoned=True), "detail-created")
+            self.field("Last stamp at", when(card.last_stamp_at, "never", zoned=True), "detail-last-stamp")
             with ui.column().classes("w-full gap-1"):
                 ui.label(f"{card.stamps} / {template.stamps_required} • {d.percent}%").classes("font-bold").mark(
                     "detail-progress"
@@ -334,7 +344,7 @@ class DetailPanel:
     def field(label: str, value: str, marker: str) -> None:
         with ui.row().classes("items-center gap-1 no-wrap"):
             ui.label(label).classes("text-xs text-stone-500 w-28 shrink-0")
-            ui.label(value).classes("text-sm").mark(marker)
+            ui.label(value).classes("text-sm min-w-0 break-words").mark(marker)
 
     def reward_image(self) -> None:
         d = self.detail
@@ -356,7 +366,7 @@ class DetailPanel:
         for voucher in d.active_vouchers:
             ui.label(
                 f"Active voucher: {voucher.title}"
-                + (f" (until {voucher.expires_at:%Y-%m-%d})" if voucher.expires_at else "")
+                + (f" (until {when(voucher.expires_at, zoned=True)})" if voucher.expires_at else "")
             ).classes("text-sm text-green-800").mark(f"active-voucher-{voucher.id}")
 
     def copy(self, text: str) -> None:
@@ -386,7 +396,7 @@ class DetailPanel:
         with (
             self.view.dialog_host,
             ui.dialog() as dialog,
-            ui.card().classes("w-[720px] max-w-full").mark("history-dialog"),
+            ui.card().classes("w-full sm:w-[720px] max-w-full").mark("history-dialog"),
         ):
             with ui.row().classes("w-full items-center"):
                 ui.label(f"History of #{card.number} - {self.detail.customer.name}").classes("text-lg font-bold")
@@ -456,7 +466,11 @@ class DetailPanel:
     async def coupon(self) -> None:
         card = self.detail.card
         default_expiry = (clock.utcnow() + timedelta(days=30)).date().isoformat()
-        with self.view.dialog_host, ui.dialog() as dialog, ui.card().classes("w-[440px]").mark("coupon-dialog"):
+        with (
+            self.view.dialog_host,
+            ui.dialog() as dialog,
+            ui.card().classes("w-full sm:w-[440px] max-w-full").mark("coupon-dialog"),
+        ):
             ui.label(f"Issue a coupon to {self.detail.customer.name}").classes("text-lg font-bold")
             ui.label("A one-time voucher outside the stamp mechanic, e.g. as compensation or goodwill.").classes(
                 "text-sm text-stone-600"
@@ -485,6 +499,7 @@ class DetailPanel:
                         title=title.value or "",
                         expires_at=expires_at,
                         note=note.value or "",
+                        by=f"owner:{self.view.session.email}",
                     )
                 except DomainError as error:
                     show_error(error)

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
 from hub.api.types import IdPath
-from hub.domain import templates
+from hub.domain import setup, templates
 from hub.errors import DomainError
 from hub.models import Card
 from hub.ui.admin import previews, uploads
@@ -34,6 +34,12 @@ STAMP_ICONS = {
     "star": "Star",
     "favorite": "Heart",
 }
+
+
+UPLOAD_CSS = """
+.image-upload .q-uploader__subtitle, .image-upload .q-uploader__list { display: none; }
+.image-upload .q-uploader__title { white-space: normal; font-size: 0.8rem; }
+"""
 
 
 async def templates_page() -> RedirectResponse | None:
@@ -77,6 +83,13 @@ async def templates_page() -> RedirectResponse | None:
                             icon="people",
                             on_click=lambda t=template: ui.navigate.to(f"/admin/cards?template={t.id}"),
                         ).props("flat")
+                    with (
+                        ui.link(target=f"/admin/templates/{template.id}/preview", new_tab=True)
+                        .classes("text-sm flex items-center gap-1")
+                        .mark(f"view-as-customer-{template.id}")
+                    ):
+                        ui.icon("open_in_new")
+                        ui.label("View as customer")
                     _poster_links(template.id)
     return None
 
@@ -85,8 +98,39 @@ def _poster_links(template_id: int) -> None:
     with ui.row().classes("gap-2 items-center text-sm"):
         ui.icon("qr_code_2")
         ui.label("Join poster:")
-        for kind in ("png", "svg", "pdf"):
-            ui.link(kind.upper(), f"/join/{template_id}/poster.{kind}", new_tab=True).mark(f"poster-{kind}")
+        for kind in POSTER_FORMATS:
+            ui.link(kind.upper(), f"/admin/templates/{template_id}/poster.{kind}", new_tab=True).mark(f"poster-{kind}")
+
+
+POSTER_FORMATS = ("png", "svg", "pdf")
+
+
+async def customer_preview(template_id: IdPath) -> RedirectResponse:
+    """ "View as customer": the read-only customer view of this template's preview card, which
+    is what a customer joining now would get."""
+    session = await owner_session()
+    if session is None:
+        return to_login()
+    try:
+        card = await templates.preview_card(session.business_id, template_id)
+    except DomainError:
+        return RedirectResponse("/admin/templates", status_code=303)
+    return RedirectResponse(f"/admin/cards/{card.id}/view", status_code=303)
+
+
+async def poster_download(template_id: IdPath, fmt: str) -> RedirectResponse:
+    """The owner's way to the public poster: the first download ticks "Print the QR poster"."""
+    session = await owner_session()
+    if session is None:
+        return to_login()
+    if fmt not in POSTER_FORMATS:
+        return RedirectResponse("/admin/templates", status_code=303)
+    try:
+        await templates.get_template(session.business_id, template_id)
+    except DomainError:
+        return RedirectResponse("/admin/templates", status_code=303)
+    await setup.poster_printed(session.business_id)
+    return RedirectResponse(f"/join/{template_id}/poster.{fmt}", status_code=303)
 
 
 async def designer_page(template_id: IdPath) -> RedirectResponse | None:
@@ -120,6 +164,7 @@ class Designer:
         self.warning.refresh()
 
     async def build(self) -> None:
+        ui.add_css(UPLOAD_CSS)
         with frame(self.session, "Stamp cards"):
             with ui.row().classes("w-full items-center"):
                 ui.link("← All stamp cards", "/admin/templates").classes("text-sm")
@@ -127,7 +172,7 @@ class Designer:
                 self.status = ui.label().classes("text-sm text-stone-500").mark("designer-status")
                 self._status()
             with ui.row().classes("w-full gap-6 no-wrap max-xl:flex-wrap items-start"):
-                with ui.card().classes("w-[420px] shrink-0"):
+                with ui.card().classes("w-full md:w-[420px] shrink-0"):
                     self.form()
                 with ui.column().classes("gap-3 grow"):
                     self.warning()
@@ -141,8 +186,8 @@ class Designer:
                         )
                         ui.label("stamps").classes("text-sm")
                     self.preview()
-                    self.actions()
                     _poster_links(self.template.id)
+            self.actions()
         subscribe(f"business:{self.session.business_id}", self.on_event)
 
     def _status(self) -> None:
@@ -150,7 +195,7 @@ class Designer:
 
     def form(self) -> None:
         v, d = self.values, self.values["design"]
-        with ui.tabs().classes("w-full").props("dense no-caps") as tabs:
+        with ui.tabs().classes("w-full").props("dense no-caps mobile-arrows") as tabs:
             ui.tab("design", "Design")
             ui.tab("texts", "Texts")
             ui.tab("reward", "Stamps & reward")
@@ -240,9 +285,15 @@ class Designer:
 
         ui.label(label).classes("text-sm font-medium")
         picture()
-        ui.upload(on_upload=received, auto_upload=True, max_file_size=uploads.MAX_BYTES).props(
-            "accept=image/* flat bordered dense"
-        ).classes("w-full").mark(f"upload-{kind}")
+        # Quasar's uploader header counts bytes and percent ("0.0B / 0.00%") before anything is
+        # chosen: only its title and its pick button are shown, the picture above is the result.
+        ui.upload(
+            label=f"Choose an image (PNG or JPEG, up to {uploads.MAX_BYTES // (1024 * 1024)} MB)",
+            on_upload=received,
+            on_rejected=lambda: ui.notify("Upload an image of up to 5 MB.", type="warning"),
+            auto_upload=True,
+            max_file_size=uploads.MAX_BYTES,
+        ).props("accept=image/* flat bordered dense").classes("w-full image-upload").mark(f"upload-{kind}")
 
     @ui.refreshable_method
     def preview(self) -> None:
@@ -260,10 +311,20 @@ class Designer:
                 ).classes("text-amber-900")
 
     def actions(self) -> None:
-        with ui.row().classes("items-center gap-2"):
-            ui.button("Save draft", icon="save", on_click=self.save).props("outline").mark("save-draft")
-            ui.button("Discard draft", on_click=self.discard).props("flat").mark("discard-draft")
-            ui.button("Regenerate stamp card", icon="autorenew", on_click=self.confirm_publish).mark("regenerate")
+        """Save and Regenerate stay in reach at the bottom of the screen, however long the form
+        and the previews (on a phone they are stacked, one under the other)."""
+        with (
+            ui.column()
+            .classes("w-full gap-1 sticky bottom-0 z-10 bg-white border-t shadow-md rounded-t px-3 py-2")
+            .mark("designer-actions")
+        ):
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Save draft", icon="save", on_click=self.save).props("outline").mark("save-draft")
+                ui.button("Discard draft", on_click=self.discard).props("flat").mark("discard-draft")
+                ui.button("Regenerate stamp card", icon="autorenew", on_click=self.confirm_publish).mark("regenerate")
+            self.progress_area()
+
+    def progress_area(self) -> None:
         with ui.column().classes("w-full gap-1") as self.progress_box:
             self.progress_label = ui.label().classes("text-sm").mark("regen-label")
             self.progress = (
@@ -284,21 +345,33 @@ class Designer:
         ui.navigate.reload()
 
     async def confirm_publish(self) -> None:
+        """Regenerate changes every issued card at once: the owner confirms, seeing how many."""
         changed = templates.mechanics_changed(self.template, self.values)
-        if changed and self.issued:
-            with ui.dialog() as dialog, ui.card().mark("publish-dialog"):
+        issued = await Card.filter(template_id=self.template.id, deleted_at=None).count()
+        if not issued:
+            await self.publish()
+            return
+        noun = "issued card" if issued == 1 else "issued cards"
+        with ui.dialog() as dialog, ui.card().classes("w-full sm:w-[480px] max-w-full").mark("publish-dialog"):
+            if changed:
                 ui.label("Change the rules of a live stamp card?").classes("text-lg font-bold")
                 ui.label(
-                    f"{self.issued:,} customers hold this card. Changing "
+                    f"{issued:,} customers hold this card. Changing "
                     f"{', '.join(k.replace('_', ' ') for k in changed)} may surprise them."
                 )
-                with ui.row():
-                    ui.button("Cancel", on_click=dialog.close).props("flat")
-                    ui.button("Publish anyway", on_click=lambda: dialog.submit(True)).props("color=negative").mark(
-                        "confirm-publish"
-                    )
-            if not await dialog:
-                return
+            else:
+                ui.label(f"Update {'the' if issued == 1 else 'all'} {issued:,} {noun}?").classes("text-lg font-bold")
+            ui.label(
+                f"Version v{self.template.version + 1} goes to {issued:,} {noun} at once: their card pages and "
+                "wallet passes change. This cannot be undone, only replaced by another version."
+            ).classes("text-sm text-stone-600").mark("publish-count")
+            with ui.row():
+                ui.button("Cancel", on_click=dialog.close).props("flat").mark("cancel-publish")
+                ui.button(f"Update {issued:,} {noun}", on_click=lambda: dialog.submit(True)).props(
+                    "color=negative" if changed else ""
+                ).mark("confirm-publish")
+        if not await dialog:
+            return
         await self.publish()
 
     async def publish(self) -> None:
@@ -341,3 +414,5 @@ def register() -> None:
     uploads.register()
     ui.page("/admin/templates", title="Stamp cards · Stamphub")(templates_page)
     ui.page("/admin/templates/{template_id}", title="Card Designer · Stamphub")(designer_page)
+    ui.page("/admin/templates/{template_id}/poster.{fmt}")(poster_download)
+    ui.page("/admin/templates/{template_id}/preview")(customer_preview)

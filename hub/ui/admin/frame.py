@@ -28,6 +28,7 @@ MENU = [
     ("Overview", "/admin", "insights"),
     ("Stamp cards", "/admin/templates", "style"),
     ("User Stamp Cards", "/admin/cards", "people"),
+    ("Issue Voucher", "/admin/vouchers", "redeem"),
     ("Journal", "/admin/journal", "receipt_long"),
     ("Campaigns", "/admin/campaigns", "campaign"),
     ("Staff", "/admin/staff", "badge"),
@@ -35,6 +36,19 @@ MENU = [
     ("Integrations", "/admin/integrations", "vpn_key"),
     ("Billing", "/admin/billing", "credit_card"),
 ]
+
+
+# On a phone every dialog takes the whole screen: a centred box narrower than its form would
+# push inputs and buttons off the edge.
+PHONE_CSS = """
+@media (max-width: 599.98px) {
+  .q-dialog__inner--minimized { padding: 0 !important; }
+  .q-dialog__inner--minimized > .q-card {
+    width: 100vw !important; max-width: 100vw !important; min-height: 100dvh; max-height: 100dvh !important;
+    border-radius: 0 !important; overflow-y: auto;
+  }
+}
+"""
 
 
 @dataclass(frozen=True)
@@ -82,15 +96,19 @@ def to_login() -> RedirectResponse:
 def frame(session: Session, title: str) -> Iterator[ui.column]:
     """Header with the business and sign-out, the left menu, and the page body."""
     ui.colors(primary="#5b3a29", secondary="#e0a458", accent="#3b2416")
+    ui.add_css(PHONE_CSS)
     ui.query("body").classes("bg-stone-50")
     with ui.header(elevated=False).classes("items-center bg-white text-stone-800 border-b px-4 py-2"):
         ui.button(icon="menu", on_click=lambda: drawer.toggle()).props("flat round color=primary")
         ui.label("Stamphub").classes("text-lg font-bold text-primary")
-        ui.label(session.business_name).classes("text-stone-500").mark("business-name")
+        ui.label(session.business_name).classes("text-stone-500 truncate min-w-0 max-sm:hidden").mark("business-name")
         ui.space()
-        ui.link(session.email, "/admin/account").classes("text-sm text-stone-500").mark("account")
+        ui.link(session.email, "/admin/account").classes("text-sm text-stone-500 max-md:hidden").mark("account")
+        with ui.link(target="/admin/account").classes("md:hidden"):
+            ui.icon("account_circle", size="28px").classes("text-primary").tooltip(session.email)
         ui.button("Sign out", on_click=lambda: ui.navigate.to("/admin/logout")).props("flat color=primary")
-    with ui.left_drawer(value=True, bordered=True).classes("bg-white p-0").props("width=230") as drawer:
+    # Open beside the page on a wide screen, closed (a tap on the menu button away) on a phone.
+    with ui.left_drawer(value=False, bordered=True).classes("bg-white p-0").props("width=230 show-if-above") as drawer:
         with ui.list().classes("w-full pt-2"):
             for label, href, icon in MENU:
                 with (
@@ -101,7 +119,7 @@ def frame(session: Session, title: str) -> Iterator[ui.column]:
                     with ui.item_section().props("avatar"):
                         ui.icon(icon)
                     ui.item_section(label)
-    with ui.column().classes("w-full max-w-7xl mx-auto p-6 gap-4") as body:
+    with ui.column().classes("w-full max-w-7xl mx-auto p-3 sm:p-6 gap-4 min-w-0") as body:
         ui.label(title).classes("text-2xl font-bold text-stone-800")
         yield body
 
@@ -115,14 +133,18 @@ def show_error(error: DomainError) -> None:
 _zones: weakref.WeakKeyDictionary[Client, ZoneInfo] = weakref.WeakKeyDictionary()
 
 
-def when(value: datetime | None, empty: str = "—") -> str:
+def when(value: datetime | None, empty: str = "—", *, zoned: bool = False) -> str:
+    """A time in the business's zone; `zoned` names the zone ("2026-03-01 09:15 KST"), for
+    places where an owner abroad or a support agent would otherwise have to guess."""
     if not value:
         return empty
     try:
         zone = _zones.get(context.client, UTC)
     except RuntimeError:  # outside any page
         zone = UTC
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    local = value.astimezone(zone)
+    text = local.strftime("%Y-%m-%d %H:%M")
+    return f"{text} {local.tzname() or ''}".rstrip() if zoned else text
 
 
 class Debounced:

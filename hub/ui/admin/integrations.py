@@ -61,7 +61,10 @@ async def integrations_page() -> RedirectResponse | None:
         _, plain = await create_api_key(session.business_id, label[:120], list(scopes.value) or None)
         name.value = ""
         keys.refresh()
-        with ui.dialog().props("persistent") as dialog, ui.card().classes("w-[560px]").mark("new-key-dialog"):
+        with (
+            ui.dialog().props("persistent") as dialog,
+            ui.card().classes("w-full sm:w-[560px] max-w-full").mark("new-key-dialog"),
+        ):
             ui.label("Your new API key").classes("text-lg font-bold")
             ui.label("Copy it now: it is shown only once and cannot be recovered.").classes("text-amber-900")
             ui.label(plain).classes("font-mono bg-stone-100 p-2 rounded break-all").mark("new-key")

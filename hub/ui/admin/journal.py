@@ -98,7 +98,7 @@ class JournalView:
     def draw(self, data: tuple[list[journal.JournalRow], bool]) -> None:
         rows, more = data
         with ui.card().classes("w-full p-0 gap-0"):
-            with ui.row().classes("w-full px-4 py-2 text-xs uppercase text-stone-500 no-wrap border-b"):
+            with ui.row().classes("w-full px-4 py-2 text-xs uppercase text-stone-500 no-wrap border-b max-md:hidden"):
                 for label, width in (
                     ("When", "w-36"),
                     ("Operation", "w-48"),
@@ -118,12 +118,19 @@ class JournalView:
     @staticmethod
     def row(row: journal.JournalRow) -> None:
         href = f"/admin/cards/{row.card_id}/view?as_of={row.id}"
-        with ui.row().classes("w-full px-4 py-2 items-center no-wrap border-b text-sm").mark(f"journal-{row.id}"):
-            ui.label(when(row.created_at)).classes("w-36 text-stone-500")
-            ui.label(row.label).classes("w-48 font-medium")
-            ui.label(f"#{row.card_number} {row.customer_name}").classes("w-56 truncate")
-            ui.label(row.summary).classes("grow truncate")
-            ui.label(" · ".join(x for x in (row.location, row.seat) if x) or "—").classes("w-56 text-stone-500")
+        # A table row on a wide screen; on a phone the same cells stacked into a small card.
+        with (
+            ui.row()
+            .classes("w-full px-4 py-2 items-center border-b text-sm md:flex-nowrap max-md:gap-x-2 max-md:gap-y-0")
+            .mark(f"journal-{row.id}")
+        ):
+            ui.label(when(row.created_at)).classes("w-36 text-stone-500 max-md:w-auto")
+            ui.label(row.label).classes("w-48 font-medium max-md:w-auto max-md:grow")
+            ui.label(f"#{row.card_number} {row.customer_name}").classes("w-56 truncate max-md:basis-full")
+            ui.label(row.summary).classes("grow truncate max-md:basis-full")
+            ui.label(" · ".join(x for x in (row.location, row.seat) if x) or "—").classes(
+                "w-56 text-stone-500 max-md:w-auto max-md:grow"
+            )
             with ui.link(target=href, new_tab=True).classes("w-10").mark(f"journal-view-{row.id}"):
                 ui.icon("visibility").tooltip("What the customer saw after this")
 

@@ -16,6 +16,7 @@ from hub.errors import DomainError, InvalidInput
 from hub.models import Business, Location, StaffSeat
 from hub.runtime import runtime
 from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login, when
+from hub.ui.admin.section import input_row, section
 
 SCANNER_PATH = "/scanner"
 
@@ -68,13 +69,12 @@ async def visit_window_form(session: Session) -> None:
             return
         ui.notify("Saved.", type="positive")
 
-    with ui.card().classes("w-full"):
-        ui.label("One visit, one stamp").classes("text-lg font-bold")
-        ui.label(
-            "A card stamped by any seat this recently is answered “Already stamped” at the scanner and the kiosk, "
-            "with +1 for orders of several items. 0 switches this off. The REST API keeps its own rules."
-        ).classes("text-sm text-stone-600")
-        with ui.row().classes("items-end gap-2"):
+    with section(
+        "One visit, one stamp",
+        "A card stamped by any seat this recently is answered “Already stamped” at the scanner and the kiosk, "
+        "with +1 for orders of several items. 0 switches this off. The REST API keeps its own rules.",
+    ):
+        with input_row():
             minutes = (
                 ui.number("Minutes", value=business.visit_window_seconds / 60, min=0, max=60, step=0.5)
                 .props("outlined dense")

@@ -21,6 +21,10 @@ INTRO = {
 }
 
 
+def switch_label(enabled: bool) -> str:
+    return "On" if enabled else "Off"
+
+
 async def automations_page() -> RedirectResponse | None:
     session = await owner_session()
     if session is None:
@@ -55,7 +59,9 @@ async def _automation_card(session: Session, campaign: Campaign, available: list
     with ui.card().classes("w-full").mark(f"automation-{kind}"):
         with ui.row().classes("w-full items-center"):
             ui.label(campaign.name).classes("text-lg font-bold grow")
-            ui.switch("On").bind_value(form, "enabled").mark(f"{kind}-enabled")
+            # The label says the state it is in, not the state it would switch to.
+            switch = ui.switch(switch_label(form["enabled"])).bind_value(form, "enabled").mark(f"{kind}-enabled")
+            switch.on_value_change(lambda e, s=switch: s.set_text(switch_label(e.value)))
         ui.label(INTRO[kind]).classes("text-sm text-stone-600")
         with ui.row().classes("gap-3 items-end"):
             if kind in ("birthday", "winback"):

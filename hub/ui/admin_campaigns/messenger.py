@@ -9,6 +9,7 @@ from hub.domain import campaigns
 from hub.errors import DomainError
 from hub.models import MessengerIntegration
 from hub.ui.admin.frame import frame, owner_session, show_error, to_login, when
+from hub.ui.admin.section import input_row, section
 from hub.ui.admin_campaigns.common import campaign_menu
 
 
@@ -47,20 +48,24 @@ async def messenger_page() -> RedirectResponse | None:
 
     with frame(session, "Campaigns"):
         campaign_menu("Messenger gateway")
-        with ui.card().classes("w-full"):
-            ui.label("Messenger gateway").classes("text-lg font-bold")
-            ui.label(
-                "Your gateway account's API URL and token. Customers who opted in on WhatsApp, Telegram or "
-                "Viber are then reachable from campaigns."
-            ).classes("text-sm text-stone-600")
+        with section(
+            "Messenger gateway",
+            "Your gateway account's API URL and token. Customers who opted in on WhatsApp, Telegram or "
+            "Viber are then reachable from campaigns.",
+        ):
             await status()
-            with ui.row().classes("items-end gap-2"):
+            with input_row():
                 url = (
                     ui.input("Gateway URL", placeholder="https://gateway.example.com")
                     .props("outlined dense")
-                    .classes("w-96")
+                    .classes("w-full sm:w-96")
                     .mark("messenger-url")
                 )
-                token = ui.input("Token", password=True).props("outlined dense").classes("w-72").mark("messenger-token")
+                token = (
+                    ui.input("Token", password=True)
+                    .props("outlined dense")
+                    .classes("w-full sm:w-72")
+                    .mark("messenger-token")
+                )
                 ui.button("Connect", on_click=connect).mark("messenger-connect")
     return None

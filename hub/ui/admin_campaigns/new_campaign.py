@@ -111,8 +111,8 @@ class NewCampaign:
         pools = dict(await PrizePool.filter(business_id=business_id, template_id=None).values_list("id", "name"))
         with frame(self.session, "Campaigns"):
             campaign_menu("")
-            with ui.row().classes("w-full gap-6 items-start no-wrap"):
-                with ui.column().classes("grow gap-4").style("min-width:480px"):
+            with ui.row().classes("w-full gap-6 items-start lg:flex-nowrap"):
+                with ui.column().classes("grow gap-4 w-full lg:w-auto lg:min-w-[480px]"):
                     with ui.card().classes("w-full"):
                         ui.label("Message").classes("text-lg font-bold")
                         ui.input("Campaign name").bind_value(self.form, "name").props("outlined dense").classes(
@@ -170,7 +170,7 @@ class NewCampaign:
                             )
                             ui.label(f"({business.timezone})").classes("text-sm text-stone-500 self-center")
                     ui.button("Create campaign", icon="send", on_click=self.submit).mark("create-campaign")
-                with ui.column().classes("gap-2").style("width:600px"):
+                with ui.column().classes("gap-2 w-full lg:w-[600px] lg:shrink-0"):
                     with ui.row().classes("items-center"):
                         ui.label("Email preview").classes("text-lg font-bold")
                         ui.button("Refresh", icon="refresh", on_click=self.preview).props("flat dense").mark(

@@ -15,7 +15,7 @@ async def send_message_dialog(business_id: int, card_id: int, customer_name: str
     """Open the dialog; on Send it creates the one-card campaign and queues it."""
     available = await campaigns.available_channels(business_id)
     channels = {c: c == "push" or (c == "email" and "push" not in available) for c in available}
-    with ui.dialog() as dialog, ui.card().classes("w-[480px]").mark("message-dialog"):
+    with ui.dialog() as dialog, ui.card().classes("w-full sm:w-[480px] max-w-full").mark("message-dialog"):
         ui.label(f"Message {customer_name}").classes("text-lg font-bold")
         with ui.row().classes("gap-4"):
             for channel in available:

@@ -9,6 +9,7 @@ from hub.errors import DomainError
 from hub.models import CardTemplate, PrizePool
 from hub.runtime import runtime
 from hub.ui.admin.frame import show_error
+from hub.ui.admin.section import input_row, section
 
 
 async def inserts_panel(business_id: int) -> None:
@@ -58,13 +59,13 @@ async def inserts_panel(business_id: int) -> None:
         ui.notify("Batch created: download the PDF to print it.", type="positive")
         batches.refresh()
 
-    with ui.card().classes("w-full gap-2").mark("inserts-panel"):
-        ui.label("Delivery inserts").classes("text-lg font-bold")
-        ui.label(
-            "Printable one-time QR codes for delivery bags and flyers: each gives a stamp or a lottery draw "
-            "when the customer scans it, no staff needed. A4 sheets, eight cut-out cards per page."
-        ).classes("text-sm text-stone-600")
-        with ui.row().classes("items-end gap-2"):
+    with section(
+        "Delivery inserts",
+        "Printable one-time QR codes for delivery bags and flyers: each gives a stamp or a lottery draw "
+        "when the customer scans it, no staff needed. A4 sheets, eight cut-out cards per page.",
+    ) as card:
+        card.mark("inserts-panel")
+        with input_row():
             name = (
                 ui.input("Batch name", placeholder="December delivery bags").props("outlined dense").mark("batch-name")
             )

@@ -8,6 +8,7 @@ from hub.domain import receipts
 from hub.errors import DomainError
 from hub.models import CardTemplate, Location, PrizePool, ReceiptKey
 from hub.ui.admin.frame import show_error, when
+from hub.ui.admin.section import input_row, section
 
 
 def _rule(key: ReceiptKey) -> str:
@@ -70,7 +71,7 @@ async def receipts_panel(business_id: int) -> None:
             show_error(error)
             return
         keys.refresh()
-        with ui.dialog() as dialog, ui.card().classes("w-[600px]").mark("receipt-secret-dialog"):
+        with ui.dialog() as dialog, ui.card().classes("w-full sm:w-[600px] max-w-full").mark("receipt-secret-dialog"):
             ui.label("Receipt key created").classes("text-lg font-bold")
             ui.label("Configure the till with the key id and the secret. The secret is shown only now.").classes(
                 "text-amber-900"
@@ -83,13 +84,13 @@ async def receipts_panel(business_id: int) -> None:
                 ui.button("Done", on_click=dialog.close).props("flat")
         dialog.open()
 
-    with ui.card().classes("w-full gap-2").mark("receipts-panel"):
-        ui.label("Receipt QR").classes("text-lg font-bold")
-        ui.label(
-            "Your till prints a QR code on each receipt, computed offline with the location's secret. "
-            "Each receipt gives its stamps once, and only while fresh. A new key retires the previous one."
-        ).classes("text-sm text-stone-600")
-        with ui.row().classes("items-end gap-2"):
+    with section(
+        "Receipt QR",
+        "Your till prints a QR code on each receipt, computed offline with the location's secret. "
+        "Each receipt gives its stamps once, and only while fresh. A new key retires the previous one.",
+    ) as card:
+        card.mark("receipts-panel")
+        with input_row():
             location = (
                 ui.select(locations, value=next(iter(locations), None), label="Location")
                 .props("outlined dense")

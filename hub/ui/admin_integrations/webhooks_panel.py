@@ -10,6 +10,7 @@ from hub.domain import webhooks
 from hub.errors import DomainError
 from hub.models import WebhookDelivery, WebhookEndpoint
 from hub.ui.admin.frame import show_error, when
+from hub.ui.admin.section import input_row, section
 from hub.webhooks.reactions import enqueue_deliveries
 
 STATUS_COLOURS = {"succeeded": "text-green-700", "failed": "text-red-700", "retrying": "text-amber-700"}
@@ -17,7 +18,7 @@ LOG_REFRESH_SECONDS = 5.0
 
 
 def _secret_dialog(endpoint: WebhookEndpoint, heading: str) -> None:
-    with ui.dialog() as dialog, ui.card().classes("w-[560px]").mark("webhook-secret-dialog"):
+    with ui.dialog() as dialog, ui.card().classes("w-full sm:w-[560px] max-w-full").mark("webhook-secret-dialog"):
         ui.label(heading).classes("text-lg font-bold")
         ui.label("Verify the Stamphub-Signature header of each delivery with this secret.").classes("text-sm")
         ui.label(endpoint.secret).classes("font-mono bg-stone-100 p-2 rounded break-all").mark("webhook-secret")
@@ -109,18 +110,18 @@ async def webhooks_panel(business_id: int) -> Callable[[], None]:
         ui.notify("Queued for delivery.", type="positive")
         log.refresh()
 
-    with ui.card().classes("w-full gap-2").mark("webhooks-panel"):
-        ui.label("Webhooks").classes("text-lg font-bold")
-        ui.label(
-            "Stamphub POSTs the events you choose to your URL, signed with "
-            'Stamphub-Signature: t=<ts>,v1=<HMAC-SHA256(secret, "<ts>.<body>")>. '
-            "Failed deliveries are retried with growing pauses for about 9 hours; dedupe on Stamphub-Delivery."
-        ).classes("text-sm text-stone-600")
-        with ui.row().classes("items-end gap-2 w-full"):
+    with section(
+        "Webhooks",
+        "Stamphub POSTs the events you choose to your URL, signed with "
+        'Stamphub-Signature: t=<ts>,v1=<HMAC-SHA256(secret, "<ts>.<body>")>. '
+        "Failed deliveries are retried with growing pauses for about 9 hours; dedupe on Stamphub-Delivery.",
+    ) as card:
+        card.mark("webhooks-panel")
+        with input_row():
             url = (
                 ui.input("Endpoint URL", placeholder="https://pos.example.com/hooks")
                 .props("outlined dense")
-                .classes("grow")
+                .classes("grow min-w-56")
                 .mark("webhook-url")
             )
             events = (
@@ -128,7 +129,7 @@ async def webhooks_panel(business_id: int) -> Callable[[], None]:
                     list(webhooks.EVENTS), value=["card.stamped", "voucher.redeemed"], multiple=True, label="Events"
                 )
                 .props("outlined dense use-chips")
-                .classes("w-96")
+                .classes("w-full sm:w-96")
                 .mark("webhook-events")
             )
             ui.button("Add endpoint", icon="add", on_click=add).mark("webhook-add")

@@ -6,9 +6,9 @@ from nicegui import ui
 
 from hub.delivery.payments import configured_provider
 from hub.domain import billing, plans
-from hub.domain.plans import PLANS, billable_locations, plan_of, price_cents, usage
+from hub.domain.plans import PLANS, plan_of, price_cents, usage
 from hub.errors import DomainError
-from hub.models import Business, Invoice, StaffSeat
+from hub.models import Business, Invoice, Location, StaffSeat
 from hub.runtime import runtime
 from hub.ui.admin.frame import Debounced, frame, owner_session, show_error, to_login, when
 from hub.ui.live import subscribe
@@ -17,6 +17,13 @@ from hub.ui.live import subscribe
 async def daily_operations(business_id: int) -> tuple[list[str], list[int]]:
     days = await plans.daily_operations(business_id)
     return [day.strftime("%d") for day, _ in days], [count for _, count in days]
+
+
+def location_line(count: int) -> str:
+    """The same count the Locations page lists; a plan is billed for at least one location."""
+    if count == 0:
+        return "No locations yet: billed as 1 location"
+    return "1 location" if count == 1 else f"{count} locations"
 
 
 def euros(cents: int) -> str:
@@ -48,7 +55,7 @@ async def billing_page():
         plan = plan_of(business)
         used = await usage(business_id)
         seats = await StaffSeat.filter(business_id=business_id, revoked_at=None).count()
-        locations = await billable_locations(business_id)
+        locations = await Location.filter(business_id=business_id).count()
         if business.grace_until:
             with ui.card().classes("w-full bg-amber-100").mark("grace"):
                 ui.label(
@@ -70,7 +77,10 @@ async def billing_page():
             with ui.card().classes("min-w-64"):
                 ui.label("Seats and locations").classes("text-sm text-stone-500")
                 seat_limit = f" of {plan.seats}" if plan.seats else ""
-                ui.label(f"{seats}{seat_limit} staff seats · {locations} locations").classes("text-lg").mark("seats")
+                noun = "staff seat" if seats == 1 and not plan.seats else "staff seats"
+                ui.label(f"{seats}{seat_limit} {noun}").classes("text-lg").mark("seats")
+                ui.label(location_line(locations)).classes("text-sm").mark("billed-locations")
+                ui.link("Manage locations", "/admin/locations").classes("text-sm")
         labels, counts = await daily_operations(business_id)
         ui.echart(
             {
@@ -93,6 +103,9 @@ async def billing_page():
         if configured_provider() is None:
             ui.label("Online payment is not configured on this server.").classes("text-xs text-stone-500")
         invoices = await Invoice.filter(business_id=business_id).order_by("-created_at").limit(24)
+        if not invoices:
+            ui.label("No invoices yet.").classes("text-sm text-stone-500").mark("no-invoices")
+            return
         ui.table(
             columns=[
                 {"name": "date", "label": "Date", "field": "date"},
