@@ -3,6 +3,7 @@ Chromium: nothing wider than the screen, the menu closed on the phone, screensho
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -136,6 +137,18 @@ async def test_every_admin_page_fits_the_screen(browser: Browser, admin_server: 
         await context.close()
 
 
+async def settled_box(locator) -> dict:
+    """Where an element ends up once its opening animation (a scale-in) is over."""
+    previous = None
+    for _ in range(50):
+        box = await locator.bounding_box()
+        if box is not None and box == previous:
+            return box
+        previous = box
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"the element never came to rest: {previous}")
+
+
 async def test_on_a_phone_the_card_detail_is_a_full_screen_sheet_and_dialogs_fill_the_screen(
     browser: Browser, admin_server: Server, shop
 ):
@@ -150,13 +163,13 @@ async def test_on_a_phone_the_card_detail_is_a_full_screen_sheet_and_dialogs_fil
         await page.get_by_text(f"#{shop.card.number}").click()
         title = page.get_by_text(f"#{shop.card.number} - Mina Park")
         await expect(title).to_be_visible()
-        sheet = await page.locator(".q-card", has=title).first.bounding_box()
-        assert sheet is not None and sheet["x"] < 16 and sheet["width"] > PHONE["width"] - 32
+        sheet = await settled_box(page.locator(".q-card", has=title).first)
+        assert sheet["x"] < 16 and sheet["width"] > PHONE["width"] - 32
         await page.get_by_role("button", name="Issue coupon").click()
         dialog = page.locator(".q-dialog .q-card")
         await expect(dialog).to_be_visible()
-        box = await dialog.bounding_box()
-        assert box is not None and box["x"] == 0 and box["width"] == PHONE["width"]
+        box = await settled_box(dialog)
+        assert box["x"] == 0 and box["width"] == PHONE["width"]
         await page.screenshot(path=artifacts_dir() / "coupon-dialog-390.png")
         await page.get_by_role("button", name="Cancel").click()
         await page.get_by_role("button", name="Close", exact=True).click()
