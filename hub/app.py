@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+
 import socketio
 from nicegui import app as nicegui_app
 from nicegui import ui
+from nicegui.storage import Storage
 
 from hub.api.app import create_api_app
 from hub.realtime.sockets import SOCKETIO_PATH, create_socket_server
 from hub.runtime import create_runtime
+
+SESSION_DAYS = 400
 
 
 def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
@@ -18,6 +23,10 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
     from hub.ui import pages
 
     pages.register()
+    # Sessions (a staff seat signed in on its device) are kept in the data folder, next to the
+    # secret that signs their cookie, so a restart or a deploy signs nobody out.
+    if not os.environ.get("NICEGUI_STORAGE_PATH") and not os.environ.get("NICEGUI_REDIS_URL"):
+        Storage.path = rt.settings.data_dir / "sessions"
     nicegui_app.on_startup(lambda: rt.start())
     nicegui_app.on_shutdown(lambda: rt.stop())
     ui.run_with(
@@ -25,6 +34,9 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
         title="Stamphub",
         favicon="🎟️",
         storage_secret=rt.settings.secret_key.decode(),
+        # A seat stays signed in on its device until it signs out or is revoked; the cookie is
+        # renewed by every visit and lasts as long as browsers allow.
+        session_middleware_kwargs={"max_age": SESSION_DAYS * 86400},
         show_welcome_message=False,
         # A phone on a weak network or a busy server should not lose its page state at once.
         reconnect_timeout=10.0,
