@@ -55,6 +55,9 @@ class JournalRow:
     seat: str | None
     location: str | None
     detail: dict[str, Any]
+    # A scan the scanner queued offline: when it was read at the counter (created_at is when
+    # it reached the server).
+    scanned_at: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -124,6 +127,7 @@ async def entries(
             "seat__name",
             "location__name",
             "detail",
+            "scanned_at",
         )
     )
     return [
@@ -139,6 +143,7 @@ async def entries(
             seat=v["seat__name"],
             location=v["location__name"],
             detail=_json(v["detail"]),
+            scanned_at=v["scanned_at"],
         )
         for v in values
     ]

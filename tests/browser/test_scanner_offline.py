@@ -10,8 +10,9 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from hub.domain import codes
-from hub.models import Card, CardEvent
-from tests.browser.conftest import autopilot_on, scanner_types
+from hub.domain.vouchers import issue_manual_voucher
+from hub.models import Card, CardEvent, Voucher, VoucherState
+from tests.browser.conftest import autopilot_on, scanner_types, sign_in
 from tests.factories import Shop, make_shop, new_card
 from tests.servers import Server, free_port, start_server, stop_server
 
@@ -137,9 +138,7 @@ async def test_scans_taken_while_the_server_is_down_land_once_when_it_is_back(
         await customer.close()
 
 
-async def test_two_tabs_sending_the_same_queue_stamp_each_card_once(
-    staff: BrowserContext, web: Restartable, secret
-):
+async def test_two_tabs_sending_the_same_queue_stamp_each_card_once(staff: BrowserContext, web: Restartable, secret):
     shop = await make_shop()
     cards = await cards_of(shop, 3)
     first = await staff.new_page()
@@ -168,3 +167,26 @@ async def test_two_tabs_sending_the_same_queue_stamp_each_card_once(
     assert all("(sent before)" in v["line"] for v in (await response.json())["verdicts"])
     assert [await stamps(c) for c in cards] == [1, 1, 1]
     assert await CardEvent.filter(business_id=shop.business_id, kind="stamp").count() == 3
+
+
+async def test_offline_a_voucher_is_not_queued_and_camera_mode_points_to_the_usb_scanner(
+    staff: BrowserContext, web: Restartable, secret
+):
+    shop = await make_shop()
+    voucher = await issue_manual_voucher(shop.business_id, shop.card.id, title="Cake", expires_at=None)
+    page = await staff.new_page()
+    await sign_in(page, shop.seat_login, shop.seat_password)  # camera mode: Auto-stamp off
+    await ready_for_offline(page)
+
+    web.stop()
+    await expect(banner(page)).to_contain_text("Camera scans need the connection; a USB scanner keeps working")
+    await scanner_types(page, codes.voucher_code(secret, voucher.id), gap_ms=5)
+    await expect(banner(page)).to_contain_text("Redeeming needs the connection")
+    await scanner_types(page, codes.card_code(secret, shop.card.number), gap_ms=5)  # a USB scanner still works
+    await expect(banner(page)).to_contain_text("Offline — 1 scan waiting")
+    assert [e["code"] for e in await page.evaluate(QUEUE)] == [codes.card_code(secret, shop.card.number)]
+
+    web.start()
+    await expect(banner(page)).to_have_attribute("data-waiting", "0", timeout=30_000)
+    assert await stamps(shop.card) == 1
+    assert (await Voucher.get(id=voucher.id)).state != VoucherState.REDEEMED

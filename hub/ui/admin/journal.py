@@ -119,7 +119,12 @@ class JournalView:
     def row(row: journal.JournalRow) -> None:
         href = f"/admin/cards/{row.card_id}/view?as_of={row.id}"
         with ui.row().classes("w-full px-4 py-2 items-center no-wrap border-b text-sm").mark(f"journal-{row.id}"):
-            ui.label(when(row.created_at)).classes("w-36 text-stone-500")
+            if row.scanned_at:  # queued offline: both times
+                with ui.column().classes("w-36 gap-0 text-stone-500"):
+                    ui.label(f"scanned {when(row.scanned_at)}").mark(f"journal-scanned-{row.id}")
+                    ui.label(f"synced {when(row.created_at)}").classes("text-xs")
+            else:
+                ui.label(when(row.created_at)).classes("w-36 text-stone-500")
             ui.label(row.label).classes("w-48 font-medium")
             ui.label(f"#{row.card_number} {row.customer_name}").classes("w-56 truncate")
             ui.label(row.summary).classes("grow truncate")

@@ -10,7 +10,7 @@
   const DB_NAME = "stamphub-offline";
   const STORE = "scans";
   const DAY_MS = 24 * 3600 * 1000; // older scans wait for the staff to send or discard them
-  const GRACE_MS = 3000; // a page still connecting after this is offline
+  const GRACE_MS = 10000; // a page still connecting after this is offline, even without an error
   const TICK_MS = 250;
   const MAX_VERDICTS = 30;
   const VERDICTS = "stamphub-offline-verdicts";
@@ -19,6 +19,8 @@
   const state = {
     loadedAt: Date.now(),
     everConnected: false,
+    connectFailed: false, // the live connection's last attempt failed (no server, no network)
+    watched: null,
     offline: false,
     entries: [], // as last read from IndexedDB, oldest first
     verdicts: loadVerdicts(),
@@ -101,12 +103,21 @@
     return window.did_handshake === true && !!window.socket && window.socket.connected;
   }
 
+  function watchSocket() {
+    const socket = window.socket;
+    if (!socket || state.watched === socket || !socket.on) return;
+    state.watched = socket;
+    socket.on("connect_error", () => (state.connectFailed = true));
+    socket.on("connect", () => (state.connectFailed = false));
+  }
+
   function updateOffline() {
+    watchSocket();
     const up = socketUp();
     if (up) state.everConnected = true;
     const waited = Date.now() - state.loadedAt > GRACE_MS;
     const was = state.offline;
-    state.offline = !up && (state.everConnected || waited || navigator.onLine === false);
+    state.offline = !up && (state.everConnected || state.connectFailed || waited || navigator.onLine === false);
     if (state.offline && !was) state.closed = false;
   }
 
