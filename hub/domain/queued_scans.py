@@ -102,6 +102,10 @@ async def send_queued_scan(
         if await Card.exists(number=parsed.ident, deleted_at=None):
             raise ForeignCard() from None
         raise NotFound("This card no longer exists.") from None
+    # A twin sent at the same moment may have waited for the card's lock and then met the
+    # stamp of its own key as an earlier visit: it is the same scan, answered as such.
+    if result.outcome == "rejected" and await CardEvent.exists(business_id=ctx.business_id, idempotency_key=key):
+        return await _already_sent(ctx.business_id, key)
     if at is None:
         result.detail = {**result.detail, "claimed_age_seconds": claimed_age}
     return result
