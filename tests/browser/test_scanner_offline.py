@@ -190,3 +190,39 @@ async def test_offline_a_voucher_is_not_queued_and_camera_mode_points_to_the_usb
     await expect(banner(page)).to_have_attribute("data-waiting", "0", timeout=30_000)
     assert await stamps(shop.card) == 1
     assert (await Voucher.get(id=voucher.id)).state != VoucherState.REDEEMED
+
+
+PUT_OLD_SCAN = """([code, seat]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("stamphub-offline", 1);
+  open.onupgradeneeded = () => open.result.createObjectStore("scans", { keyPath: "key" });
+  open.onsuccess = () => {
+    const tx = open.result.transaction("scans", "readwrite");
+    tx.objectStore("scans").put({
+      key: crypto.randomUUID(), code, seat, seatName: "Bar Counter", surface: "scanner",
+      scannedAt: Date.now() - 25 * 3600 * 1000, held: "",
+    });
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  };
+  open.onerror = () => reject(open.error);
+})"""
+
+
+@pytest.mark.parametrize("choice", ["Send anyway", "Discard"])
+async def test_a_scan_older_than_a_day_waits_for_the_staff_to_send_or_discard_it(page: Page, secret, choice):
+    shop = await make_shop()
+    await autopilot_on(page, shop)
+    await page.evaluate(PUT_OLD_SCAN, [codes.card_code(secret, shop.card.number), shop.seat.id])
+    await page.reload()
+    await expect(banner(page)).to_contain_text("1 scan kept on this device: 1 scan scanned more than a day ago")
+    await expect(banner(page)).to_have_attribute("data-waiting", "0")
+    assert await stamps(shop.card) == 0
+    await banner(page).get_by_role("button", name=choice).click()
+    await expect(banner(page)).not_to_contain_text("kept on this device")
+    await page.wait_for_function(f"({QUEUE})().then((q) => q.length === 0)")
+    if choice == "Discard":
+        assert await stamps(shop.card) == 0
+    else:
+        await expect(banner(page)).to_contain_text(f"card {shop.card.number} stamped 1/8")
+        row = await CardEvent.get(card_id=shop.card.id, kind="stamp")
+        assert row.scanned_at is None and row.detail["source"] == "offline-late"

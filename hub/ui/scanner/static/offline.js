@@ -329,6 +329,7 @@
     ui.notice.textContent = state.notice;
     ui.notice.hidden = !state.notice;
     ui.held.hidden = !held.length;
+    ui.heldText.textContent = "";
     if (held.length) {
       const old = held.filter((e) => !e.held).length;
       const why = held.find((e) => e.held);
