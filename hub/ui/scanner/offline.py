@@ -120,6 +120,10 @@ async def sync(request: Request) -> JSONResponse:
     decided (sent under another seat, or the server failed) instead of dropping it.
     """
     try:
+        ctx = await queued_scans.seat_for_queue(app.storage.user.get(SESSION_KEY))
+    except DomainError as error:
+        return JSONResponse(error.as_dict(), status_code=error.status)  # as hub/api/problems.py
+    try:
         body = await request.json()
     except ValueError:
         return _problem(422, "invalid_input", "Send the queue as JSON.")
@@ -127,10 +131,6 @@ async def sync(request: Request) -> JSONResponse:
     sent_ms = body.get("sent_at") if isinstance(body, dict) else None
     if not isinstance(scans, list) or not 0 < len(scans) <= MAX_BATCH or not isinstance(sent_ms, int):
         return _problem(422, "invalid_input", f"Send between 1 and {MAX_BATCH} scans and the time they were sent.")
-    try:
-        ctx = await queued_scans.seat_for_queue(app.storage.user.get(SESSION_KEY))
-    except DomainError as error:
-        return _problem(error.status, error.code, error.message)
     tz = zone(ctx.business.timezone)
     verdicts = []
     for item in scans:
