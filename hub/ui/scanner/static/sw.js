@@ -10,7 +10,17 @@ const STATIC = /^\/(_nicegui\/[^/]+\/(static|components|libraries|esm|codehilite
 const NETWORK_WAIT_MS = 4000; // a page on a dead Wi-Fi opens from the kept copy after this
 
 self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener("activate", (event) =>
+  event.waitUntil(
+    (async () => {
+      // A new worker version starts a new cache; the old one goes.
+      for (const name of await caches.keys()) {
+        if (name.startsWith("stamphub-scanner-") && name !== CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  ),
+);
 
 function shellKey(url) {
   return new URL(url).pathname.replace(/\/$/, "");
