@@ -226,3 +226,31 @@ async def test_a_scan_older_than_a_day_waits_for_the_staff_to_send_or_discard_it
         await expect(banner(page)).to_contain_text(f"card {shop.card.number} stamped 1/8")
         row = await CardEvent.get(card_id=shop.card.id, kind="stamp")
         assert row.scanned_at is None and row.detail["source"] == "offline-late"
+
+
+async def test_the_kiosk_queues_usb_scanner_scans_offline_too(staff: BrowserContext, web: Restartable, secret):
+    shop = await make_shop()
+    page = await staff.new_page()
+    await sign_in(page, shop.seat_login, shop.seat_password, path="/kiosk")
+    await ready_for_offline(page)
+
+    web.stop()
+    await expect(banner(page)).to_contain_text("Camera scans need the connection; a USB scanner keeps working")
+    await scanner_types(page, codes.card_code(secret, shop.card.number), gap_ms=9)
+    await expect(banner(page)).to_contain_text("Offline — 1 scan waiting")
+    await page.reload()
+    await expect(banner(page)).to_contain_text("Offline — 1 scan waiting")
+
+    web.start()
+    await expect(banner(page)).to_have_attribute("data-waiting", "0", timeout=30_000)
+    assert await stamps(shop.card) == 1
+    row = await CardEvent.get(card_id=shop.card.id, kind="stamp")
+    assert row.detail["source"] == "offline" and row.scanned_at is not None
+
+
+async def test_a_usb_scanner_on_the_kiosk_stand_stamps_the_card(page: Page, secret):
+    shop = await make_shop()
+    await sign_in(page, shop.seat_login, shop.seat_password, path="/kiosk")
+    await scanner_types(page, codes.card_code(secret, shop.card.number), gap_ms=4)
+    await expect(page.get_by_text("Stamp added!")).to_be_visible()
+    assert await stamps(shop.card) == 1
