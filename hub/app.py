@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import socketio
 from nicegui import app as nicegui_app
@@ -26,7 +28,7 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
     # Sessions (a staff seat signed in on its device) are kept in the data folder, next to the
     # secret that signs their cookie, so a restart or a deploy signs nobody out.
     if not os.environ.get("NICEGUI_STORAGE_PATH") and not os.environ.get("NICEGUI_REDIS_URL"):
-        Storage.path = rt.settings.data_dir / "sessions"
+        Storage.path = _session_dir(rt.settings.data_dir)
     nicegui_app.on_startup(lambda: rt.start())
     nicegui_app.on_shutdown(lambda: rt.stop())
     ui.run_with(
@@ -50,3 +52,13 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
         access=rt.access,
     )
     return socketio.ASGIApp(sio, other_asgi_app=fastapi_app, socketio_path=SOCKETIO_PATH)
+
+
+def _session_dir(data_dir: Path) -> Path:
+    """Sessions used to live in `.nicegui` in the working folder: taken over once, so the
+    move signs nobody out."""
+    target = data_dir / "sessions"
+    legacy = Path(".nicegui").resolve()
+    if not target.exists() and legacy.is_dir():
+        shutil.copytree(legacy, target, dirs_exist_ok=True)  # several processes may start at once
+    return target
