@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import socketio
 from nicegui import app as nicegui_app
 from nicegui import ui
+from nicegui.storage import Storage
 
 from hub.api.app import create_api_app
 from hub.realtime.sockets import SOCKETIO_PATH, create_socket_server
 from hub.runtime import create_runtime
+
+SESSION_DAYS = 400
 
 
 def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
@@ -18,6 +24,10 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
     from hub.ui import pages
 
     pages.register()
+    # Sessions (a staff seat signed in on its device) are kept in the data folder, next to the
+    # secret that signs their cookie, so a restart or a deploy signs nobody out.
+    if not rt.settings.sessions_placed:
+        Storage.path = _session_dir(rt.settings.data_dir)
     nicegui_app.on_startup(lambda: rt.start())
     nicegui_app.on_shutdown(lambda: rt.stop())
     ui.run_with(
@@ -25,6 +35,9 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
         title="Stamphub",
         favicon="🎟️",
         storage_secret=rt.settings.secret_key.decode(),
+        # A seat stays signed in on its device until it signs out or is revoked; the cookie is
+        # renewed by every visit and lasts as long as browsers allow.
+        session_middleware_kwargs={"max_age": SESSION_DAYS * 86400},
         show_welcome_message=False,
         # A phone on a weak network or a busy server should not lose its page state at once.
         reconnect_timeout=10.0,
@@ -38,3 +51,13 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
         access=rt.access,
     )
     return socketio.ASGIApp(sio, other_asgi_app=fastapi_app, socketio_path=SOCKETIO_PATH)
+
+
+def _session_dir(data_dir: Path) -> Path:
+    """Sessions used to live in `.nicegui` in the working folder: taken over once, so the
+    move signs nobody out."""
+    target = data_dir / "sessions"
+    legacy = Path(".nicegui").resolve()
+    if not target.exists() and legacy.is_dir():
+        shutil.copytree(legacy, target, dirs_exist_ok=True)  # several processes may start at once
+    return target

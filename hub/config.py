@@ -36,6 +36,9 @@ class CoreSettings(BaseSettings):
     port: int = 8080
     public_url: str | None = None
     redis_prefix: str = "stamphub"
+    # NiceGUI's own: where it keeps browser sessions (a folder, or a Redis).
+    nicegui_storage_path: str | None = None
+    nicegui_redis_url: str | None = None
 
 
 class SmtpSettings(BaseSettings):
@@ -116,6 +119,9 @@ class Settings:
     # False when PUBLIC_URL is unset and `public_url` is only the localhost default: links
     # meant for other devices then use the address the page was opened at instead.
     public_url_set: bool
+    # True when NICEGUI_STORAGE_PATH or NICEGUI_REDIS_URL says where sessions live; otherwise
+    # they are kept in the data folder.
+    sessions_placed: bool
     smtp: SmtpSettings
     payments: PaymentSettings
     wallet: WalletSettings
@@ -163,6 +169,7 @@ def settings() -> Settings:
         public_url=(core.public_url or f"http://localhost:{core.port}").rstrip("/"),
         redis_prefix=core.redis_prefix,
         public_url_set=bool(core.public_url),
+        sessions_placed=bool(core.nicegui_storage_path or core.nicegui_redis_url),
         smtp=SmtpSettings(),
         payments=PaymentSettings(),
         wallet=WalletSettings(),

@@ -92,3 +92,18 @@ class CannotUndo(DomainError):
     code = "cannot_undo"
     status = 409
     message = "This stamp can no longer be undone."
+
+
+class SeatRevoked(Forbidden):
+    """A staff seat's login was revoked: nothing it sends is applied any more."""
+
+    code = "seat_revoked"
+    message = "This staff login was revoked, so its waiting scans were not applied. Ask the owner."
+
+
+class NeedsConnection(DomainError):
+    """What only the server can decide at the moment it happens (a voucher's state)."""
+
+    code = "needs_connection"
+    status = 409
+    message = "Redeeming needs the connection."

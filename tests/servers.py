@@ -47,13 +47,14 @@ def server_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-@contextlib.contextmanager
-def running_server(**env_overrides: str) -> Iterator[Server]:
-    port = free_port()
+def start_server(port: int | None = None, **env_overrides: str) -> Server:
+    """`stamphub serve` on `port` (a free one by default), once it answers its health check.
+    Start it again on the same port to stand for a restart: open pages reconnect to it."""
+    port = port or free_port()
     env = server_env(**{"PORT": str(port), "PUBLIC_URL": f"http://127.0.0.1:{port}", **env_overrides})
     log_path = Path(env.get("STAMPHUB_DATA", "/tmp")) / f"server-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "w") as log:
+    with open(log_path, "a") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "hub.cli", "serve", "--host", "127.0.0.1", "--log-level", "warning"],
             cwd=ROOT,
@@ -63,22 +64,37 @@ def running_server(**env_overrides: str) -> Iterator[Server]:
         )
     server = Server(f"http://127.0.0.1:{port}", process, log_path)
     try:
-        deadline = time.monotonic() + 60  # a loaded 2-core machine takes its time to import
+        deadline = time.monotonic() + 90  # a loaded 2-core machine takes its time to import
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"server exited early:\n{server.log()}")
             try:
                 if httpx.get(f"{server.url}/healthz", timeout=1).status_code == 200:
-                    break
+                    return server
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
                 raise RuntimeError(f"server did not become healthy:\n{server.log()}")
             time.sleep(0.1)
+    except BaseException:
+        stop_server(server)
+        raise
+
+
+def stop_server(server: Server) -> None:
+    """Stop the process as a deploy does (SIGTERM), killing it if it hangs."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@contextlib.contextmanager
+def running_server(**env_overrides: str) -> Iterator[Server]:
+    server = start_server(**env_overrides)
+    try:
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_server(server)

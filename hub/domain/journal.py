@@ -80,6 +80,9 @@ class JournalRow:
     seat: str | None
     location: str | None
     detail: dict[str, Any]
+    # A scan the scanner queued offline: when it was read at the counter (created_at is when
+    # it reached the server).
+    scanned_at: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -180,6 +183,7 @@ async def entries(
             "seat__name",
             "location__name",
             "detail",
+            "scanned_at",
         )
     )
     return [
@@ -195,6 +199,7 @@ async def entries(
             seat=v["seat__name"],
             location=v["location__name"],
             detail=_json(v["detail"]),
+            scanned_at=v["scanned_at"],
         )
         for v in values
     ]

@@ -27,6 +27,7 @@ _JOURNAL = (
     "location_id",
     "idempotency_key",
     "detail",
+    "scanned_at",
 )
 # What a stamp changes on the card row.
 COUNTERS = ("stamps", "stamps_total", "last_stamp_at", "rounds_completed")

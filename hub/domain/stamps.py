@@ -38,12 +38,16 @@ async def add_stamp(
     count: int = 1,
     visit: Visit = Visit.ANY,
     detail: dict[str, Any] | None = None,
+    scanned_at: datetime | None = None,
 ) -> ScanResult:
     """Add `count` stamps (one visit: a scan, or a receipt worth several) to the card `card_id`
     (or the card `number`), honouring the template's cooldown and daily cap. Each full round
     earns its reward; the daily cap may grant fewer stamps than asked, never more.
     `visit` applies the counter's one-stamp-per-visit guard (hub.domain.visits). `detail` is
     kept on the journal row (e.g. the POS check it came from).
+    `scanned_at` is when a scan queued offline was read at the counter (already bounded by the
+    caller, hub.domain.queued_scans): the visit guard and cooldown judge the visit at that time,
+    and the journal keeps it next to the time the row was written.
 
     Exactly once under concurrency: the card row is locked for the whole check-and-write,
     and the idempotency key is unique per business. A card of another business is NotFound
@@ -52,6 +56,7 @@ async def add_stamp(
     if not 1 <= count <= 100:
         raise InvalidInput("A visit gives between 1 and 100 stamps.", field="count")
     now = utcnow()
+    at = min(scanned_at, now) if scanned_at else now
     seat_name = None
     if seat_id:
         seat = await StaffSeat.get_or_none(id=seat_id, business_id=business_id)
@@ -66,11 +71,11 @@ async def add_stamp(
             card, template, business = locked
             # Under the card's lock: of simultaneous scans of one card, the first stamps and
             # every other one finds its stamp here.
-            if visit is Visit.ONE and (earlier := await visits.earlier_stamp(conn, card, business, now)):
+            if visit is Visit.ONE and (earlier := await visits.earlier_stamp(conn, card, business, at)):
                 return ScanResult("rejected", card, template, reason="already_stamped", detail=earlier)
             # A deliberate extra stamp is the staff's decision for this visit: no cooldown.
             if visit is not Visit.EXTRA and template.cooldown_seconds and card.last_stamp_at:
-                wait = card.last_stamp_at + timedelta(seconds=template.cooldown_seconds) - now
+                wait = card.last_stamp_at + timedelta(seconds=template.cooldown_seconds) - at
                 if wait.total_seconds() > 0:
                     return ScanResult(
                         "rejected",
@@ -104,7 +109,8 @@ async def add_stamp(
                 return ScanResult("rejected", card, template, reason="plan_limit", detail=exc.detail)
             card.stamps += count
             card.stamps_total += count
-            card.last_stamp_at = now
+            # A queued scan older than the card's last stamp does not move it back.
+            card.last_stamp_at = max(at, card.last_stamp_at) if card.last_stamp_at else at
             full = card.stamps >= template.stamps_required
             journal = {
                 "business_id": business_id,
@@ -121,6 +127,7 @@ async def add_stamp(
                     "source": source,
                     **({"deliberate": True} if visit is Visit.EXTRA else {}),
                 },
+                "scanned_at": scanned_at and at,
             }
             voucher = None
             if full:

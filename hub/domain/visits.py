@@ -57,6 +57,9 @@ async def earlier_stamp(
     """What to tell the staff when `card` (locked by the caller) got a stamp within the visit
     window that still stands: how long ago, and where. None when a stamp may be given.
 
+    `now` is when the scan was read: the present, or the scan time of a scan the scanner queued
+    offline. A stamp counts by when it was scanned, on either side of `now` (a queued scan
+    synced after the card was stamped online is the same visit when the two are close).
     Only stamps count: an owner's correction in the admin is no visit, and an undone stamp
     never happened.
     """
@@ -65,19 +68,31 @@ async def earlier_stamp(
     if not window or card.last_stamp_at is None or (now - card.last_stamp_at).total_seconds() >= window:
         return None
     since = now - timedelta(seconds=window)
+    # Written after `since` (a row is written no earlier than it was scanned), then judged by
+    # when each was scanned.
     recent = await (
         CardEvent.filter(card_id=card.id, kind__in=("stamp", UNDONE), created_at__gt=since)
         .using_db(conn)
         .order_by("-id")
     )
     undone = {(e.detail or {}).get("undoes") for e in recent if e.kind == UNDONE}
-    last = next((e for e in recent if e.kind == "stamp" and e.delta > 0 and e.id not in undone), None)
+    last = next(
+        (
+            e
+            for e in recent
+            if e.kind == "stamp"
+            and e.delta > 0
+            and e.id not in undone
+            and abs((now - e.happened_at).total_seconds()) < window
+        ),
+        None,
+    )
     if last is None:
         return None
     seat = await StaffSeat.get_or_none(id=last.seat_id).using_db(conn) if last.seat_id else None
     location = await Location.get_or_none(id=last.location_id).using_db(conn) if last.location_id else None
     return {
-        "seconds_ago": max(0, int((now - last.created_at).total_seconds())),
+        "seconds_ago": max(0, int((now - last.happened_at).total_seconds())),
         "window": window,
         "seat_id": last.seat_id,
         "seat_name": seat.name if seat else None,

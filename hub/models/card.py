@@ -54,7 +54,14 @@ class CardEvent(Model):
     voucher_id = fields.IntField(null=True)
     idempotency_key = fields.CharField(max_length=128, null=True)
     detail = fields.JSONField(default=dict)
+    # When it was synced (written); a scan queued offline also keeps when it was scanned.
     created_at = Timestamp(auto_now_add=True, db_index=True)
+    scanned_at = fields.DatetimeField(null=True)
+
+    @property
+    def happened_at(self):
+        """When the operation took place at the counter: the scan time of a queued scan."""
+        return self.scanned_at or self.created_at
 
     class Meta:
         table = "card_event"

@@ -153,3 +153,16 @@ def program_logo(design: dict[str, Any]) -> bytes:
         canvas.alpha_composite(mark, ((size[0] - mark.width) // 2, (size[1] - mark.height) // 2))
         return _png(canvas)
     return _png(_badge(size, design, filled_background=True))
+
+
+def app_icon(design: dict[str, Any], px: int) -> bytes:
+    """A square home-screen icon (the installed scanner and kiosk): the uploaded logo centred on
+    the card's background, inside the safe zone launchers crop to; else the lettered badge."""
+    canvas = Image.new("RGBA", (px, px), color(design, "background") + (255,))
+    inner = int(px * 0.7)
+    if logo := uploaded(design.get("logo")):
+        mark = _fit(logo, (inner, inner), crop=False)
+    else:
+        mark = _badge((inner, inner), design, filled_background=False)
+    canvas.alpha_composite(mark, ((px - mark.width) // 2, (px - mark.height) // 2))
+    return _png(canvas)

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from nicegui import ui
 from nicegui.testing import User
 
+from hub.clock import utcnow
 from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.models import CardEvent
 from tests.factories import new_card
@@ -64,3 +67,21 @@ async def test_the_journal_is_live(user: User, live, redis, shop):
     await user.should_see("Card issued")
     await add_stamp(shop.business_id, shop.card.id, seat_id=shop.seat.id, location_id=shop.location.id)
     await user.should_see("Bar Counter", retries=50)
+
+
+async def test_a_scan_queued_offline_shows_when_it_was_scanned_and_when_it_was_synced(user: User, live, redis, shop):
+    synced = utcnow()
+    await add_stamp(
+        shop.business_id,
+        shop.card.id,
+        seat_id=shop.seat.id,
+        location_id=shop.location.id,
+        idempotency_key="queued-journal-1",
+        scanned_at=synced - timedelta(minutes=3),
+    )
+    stamp = await CardEvent.get(card_id=shop.card.id, kind="stamp")
+    assert stamp.scanned_at == synced - timedelta(minutes=3)
+    await sign_in(user, shop)
+    await user.open("/admin/journal")
+    await user.should_see(marker=f"journal-scanned-{stamp.id}")
+    await user.should_see("synced")

@@ -124,7 +124,12 @@ class JournalView:
             .classes("w-full px-4 py-2 items-center border-b text-sm md:flex-nowrap max-md:gap-x-2 max-md:gap-y-0")
             .mark(f"journal-{row.id}")
         ):
-            ui.label(when(row.created_at)).classes("w-36 text-stone-500 max-md:w-auto")
+            if row.scanned_at:  # queued offline: both times
+                with ui.column().classes("w-36 gap-0 text-stone-500 max-md:w-auto"):
+                    ui.label(f"scanned {when(row.scanned_at)}").mark(f"journal-scanned-{row.id}")
+                    ui.label(f"synced {when(row.created_at)}").classes("text-xs")
+            else:
+                ui.label(when(row.created_at)).classes("w-36 text-stone-500 max-md:w-auto")
             ui.label(row.label).classes("w-48 font-medium max-md:w-auto max-md:grow")
             ui.label(f"#{row.card_number} {row.customer_name}").classes("w-56 truncate max-md:basis-full")
             ui.label(row.summary).classes("grow truncate max-md:basis-full")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from nicegui import app, background_tasks, ui
+from nicegui.events import GenericEventArguments
 
 from hub.domain import staff_sessions
 from hub.domain.staff_sessions import SeatContext
@@ -17,9 +18,11 @@ from hub.errors import DomainError, RateLimited
 from hub.i18n import N_, Lang
 from hub.models import CardTemplate
 from hub.runtime import runtime
+from hub.scanning.wedge import clean_burst, clean_key
 from hub.ui.card_page.frame import declare_language
 from hub.ui.card_render import render_card
 from hub.ui.device import device_id
+from hub.ui.scanner.autopilot import EVENT
 from hub.ui.scanner.camera import CameraScanner
 from hub.ui.scanner.desk import Desk
 from hub.ui.scanner.session import log_out
@@ -62,11 +65,20 @@ class Kiosk:
             "fixed bottom-2 right-2 opacity-40"
         ).mark("kiosk-staff")
         self.controls = self._controls_dialog()
+        # A USB scanner on the stand works too (and is what keeps working offline).
+        ui.on(EVENT, self._wedge)
+        ui.add_head_html("<script>StamphubWedge.enable(true)</script>")
         ui.run_javascript("window.StamphubKeepAwake && StamphubKeepAwake()")
         self.camera.start()
 
-    async def scanned(self, code: str) -> None:
-        await self.show(await self.desk.scan(code, via="kiosk", vouchers=False))
+    async def scanned(self, code: str, key: str | None = None) -> None:
+        await self.show(await self.desk.scan(code, via="kiosk", key=key, vouchers=False))
+
+    async def _wedge(self, event: GenericEventArguments) -> None:
+        args = event.args[0] if isinstance(event.args, list) and len(event.args) == 1 else event.args
+        code = clean_burst(args.get("code")) if isinstance(args, dict) else None
+        if code is not None:
+            await self.scanned(code, clean_key(args.get("key")))
 
     async def show(self, verdict: Verdict) -> None:
         headline, detail = for_customer(verdict, self.ctx.business.name, self.lang)

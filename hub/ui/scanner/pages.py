@@ -7,7 +7,7 @@ from nicegui import ui
 
 from hub.runtime import runtime
 from hub.ui.card_page.frame import page_language
-from hub.ui.scanner import assets
+from hub.ui.scanner import assets, offline
 from hub.ui.scanner.autopilot import Autopilot
 from hub.ui.scanner.camera import CameraScanner, photo_upload
 from hub.ui.scanner.desk import Desk
@@ -20,6 +20,7 @@ from hub.ui.scanner.session import current_seat, log_out, login_form
 async def scanner_page(login: str = "") -> None:
     assets.include()
     ctx = await current_seat("/scanner")
+    offline.include("scanner", ctx)
     if ctx is None:
         # A seat's link from the Staff page fills in its login: open the link, type the PIN.
         login_form("Staff scanner", "/scanner", login_hint=login)
@@ -69,6 +70,7 @@ async def kiosk_page(request: Request, lang: str | None = None, login: str = "")
     language = page_language(request, lang)
     assets.include()
     ctx = await current_seat("/kiosk")
+    offline.include("kiosk", ctx)
     if ctx is None:
         login_form("Self-service kiosk", "/kiosk", login_hint=login)
         return
@@ -77,5 +79,6 @@ async def kiosk_page(request: Request, lang: str | None = None, login: str = "")
 
 def register() -> None:
     assets.register()
+    offline.register()
     ui.page("/scanner", title="Stamphub scanner")(scanner_page)
     ui.page("/kiosk", title="Stamphub kiosk")(kiosk_page)

@@ -36,6 +36,11 @@
     }
   }
 
+  // static/offline.js: once the page is offline, scans go into its lasting queue instead.
+  function offline() {
+    return window.StamphubOffline || null;
+  }
+
   function connected() {
     return window.did_handshake === true && !!window.socket && window.socket.connected && typeof emitEvent === "function";
   }
@@ -90,7 +95,8 @@
     },
 
     onKey(event) {
-      if (!this.enabled || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+      const capturing = this.enabled || (offline() !== null && offline().capturing());
+    if (!capturing || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
       // The key's own time, not the handler's: a page busy loading handles queued keys in a
       // rush, which must not make slow typing look like a burst.
       const now = event.timeStamp;
@@ -137,6 +143,7 @@
     },
 
     send(code) {
+      if (offline() && offline().take(code, Date.now())) return;
       this.queue.push({ code, key: newKey(), at: Date.now() });
       saveQueue(this.queue);
       this.flush();
@@ -146,6 +153,11 @@
     // every few milliseconds, so a scan waits no longer than the connection does.
     flush() {
       clearTimeout(this.timer);
+      // Waited for a connection that is not coming: into the offline queue, scan times kept.
+      while (this.queue.length && offline() && offline().take(this.queue[0].code, this.queue[0].at)) {
+        this.queue.shift();
+        saveQueue(this.queue);
+      }
       while (this.queue.length && connected()) {
         const scan = this.queue.shift();
         saveQueue(this.queue);
