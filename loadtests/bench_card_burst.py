@@ -45,7 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from peers import _recv, _run, driver_main, watcher_main  # noqa: E402
+from peers import _recv, _run, ask, driver_main, stop_peers, watcher_main  # noqa: E402
 from stack import KEEPALIVE, Stack, percentile, process_stats, source_addresses  # noqa: E402
 
 CTX = multiprocessing.get_context("spawn")
@@ -196,15 +196,6 @@ async def _pages(conn: Any, url: str, cards: list[tuple[str, int]], static: str)
 
 
 # -- the bench --------------------------------------------------------------------------------
-
-
-async def ask(conn: Any, *command: Any, timeout: float = 600) -> tuple:
-    if command:
-        conn.send(command)
-    loop = asyncio.get_running_loop()
-    if not await loop.run_in_executor(None, conn.poll, timeout):
-        raise TimeoutError(f"no answer to {command or 'ready'} within {timeout}s")
-    return conn.recv()
 
 
 def ms(values: list[float]) -> dict[str, float]:
@@ -494,15 +485,7 @@ class Burst:
         return first_bytes, static_first_bytes, seen, events, statuses, drops
 
     async def teardown(self) -> None:
-        for proc, conn in self.peers.values():
-            if proc.is_alive():
-                try:
-                    await ask(conn, "stop", timeout=60)
-                except Exception:
-                    pass
-                proc.join(timeout=10)
-                if proc.is_alive():
-                    proc.kill()
+        await stop_peers(list(self.peers.values()), timeout=60)
         await asyncio.to_thread(self.stack.stop)
 
 

@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from peers import driver_main, tap_main, watcher_main  # noqa: E402
+from peers import ask, driver_main, stop_peers, tap_main, watcher_main  # noqa: E402
 from stack import Stack, percentile, process_stats, source_addresses, stats_delta  # noqa: E402
 
 CTX = multiprocessing.get_context("spawn")
@@ -122,16 +122,6 @@ class Floor:
 
 
 # -- the run ----------------------------------------------------------------------------------
-
-
-async def ask(conn, *command: Any, timeout: float = 600) -> tuple:
-    loop = asyncio.get_running_loop()
-    if command:
-        conn.send(command)
-    ready = await loop.run_in_executor(None, conn.poll, timeout)
-    if not ready:
-        raise TimeoutError(f"no answer to {command[:1]}")
-    return conn.recv()
 
 
 def ms(seconds: float) -> float:
@@ -217,15 +207,7 @@ class Bench:
 
     async def teardown(self) -> None:
         peers = [*self.watcher_procs, *([self.driver] if self.driver else []), *([self.tap] if self.tap else [])]
-        for proc, conn in peers:
-            if proc.is_alive():
-                try:
-                    await ask(conn, "stop", timeout=30)
-                except Exception:
-                    pass
-                proc.join(timeout=10)
-                if proc.is_alive():
-                    proc.kill()
+        await stop_peers(peers)
         await asyncio.to_thread(self.stack.stop)
 
     async def floor(self) -> dict[str, float]:

@@ -219,3 +219,29 @@ async def _driver(
         if tasks:
             await asyncio.wait(tasks)
         conn.send(("results", results, skipped, time.monotonic()))
+
+
+# -- the bench's side of a peer ---------------------------------------------------------------
+
+
+async def ask(conn: Connection, *command: Any, timeout: float = 600) -> tuple:
+    """Send `command` to a peer (none: just wait until it reports ready) and await its answer."""
+    if command:
+        conn.send(command)
+    loop = asyncio.get_running_loop()
+    if not await loop.run_in_executor(None, conn.poll, timeout):
+        raise TimeoutError(f"no answer to {command[:1] or 'ready'} within {timeout}s")
+    return conn.recv()
+
+
+async def stop_peers(peers: list[tuple[Any, Connection]], timeout: float = 30) -> None:
+    """Ask every peer process to stop, then make sure it has."""
+    for proc, conn in peers:
+        if proc.is_alive():
+            try:
+                await ask(conn, "stop", timeout=timeout)
+            except Exception:
+                pass
+            proc.join(timeout=10)
+            if proc.is_alive():
+                proc.kill()

@@ -106,7 +106,7 @@ async def redis():
     await client.aclose()
 
 
-async def eventually(check, *, timeout: float = 5.0, interval: float = 0.05):
+async def eventually(check, *, timeout: float = 10.0, interval: float = 0.05):
     """Wait until `check()` (sync or async) is true, as a person waits for a screen to update:
     returns its value, or fails after `timeout` seconds."""
     deadline = asyncio.get_running_loop().time() + timeout

@@ -4,11 +4,9 @@ workers in subprocesses."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import os
-import time
 import uuid
 import zipfile
 from collections.abc import Iterator
@@ -128,19 +126,6 @@ def jobs_for(queue, card_id: int, *, scheduled: bool = False) -> list[Job]:
     ids = queue.scheduled_job_registry.get_job_ids() if scheduled else queue.job_ids
     jobs = [j for j in Job.fetch_many(ids, connection=queue.connection) if j is not None]
     return [j for j in jobs if j.func_name == "hub.workers.wallet_jobs.sync_card" and j.args == (card_id,)]
-
-
-async def wait_for(predicate, timeout: float = 10.0, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(interval)
 
 
 def unzip(data: bytes) -> dict[str, bytes]:

@@ -7,9 +7,9 @@ from hub.wallet import passes, sync
 from hub.wallet.apns import TOKEN_LIFETIME, ApnsClient
 from hub.wallet.config import wallet_config
 from hub.workers.queue import job_queue
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, eventually
 from tests.factories import new_card
-from tests.wallet.conftest import APNS_KEY_ID, TEAM_ID, jobs_for, wait_for
+from tests.wallet.conftest import APNS_KEY_ID, TEAM_ID, jobs_for
 from tests.wallet.services import verified
 from tests.workers import run_burst_worker
 
@@ -109,7 +109,7 @@ async def test_a_burst_of_stamps_costs_one_push(live, wallet, shop, configure):
     for _ in range(4):
         await add_stamp(shop.business_id, card.id)
     queue = job_queue(REDIS_URL)
-    await wait_for(lambda: len(jobs_for(queue, card.id, scheduled=True)) == 1)
+    await eventually(lambda: len(jobs_for(queue, card.id, scheduled=True)) == 1)
     await asyncio.sleep(0.5)  # let the relay hand every stamp to the reaction
     assert len(jobs_for(queue, card.id, scheduled=True)) == 1 and not jobs_for(queue, card.id)
     await asyncio.sleep(0.8)
@@ -123,10 +123,10 @@ async def test_a_burst_of_stamps_costs_one_push(live, wallet, shop, configure):
 async def test_a_change_after_the_sync_started_schedules_another(live, wallet, shop):
     card, _, token = await registered_card(shop)
     queue = job_queue(REDIS_URL)
-    await wait_for(lambda: jobs_for(queue, card.id))  # the registration itself (card.updated)
+    await eventually(lambda: jobs_for(queue, card.id))  # the registration itself (card.updated)
     await run_burst_worker()
     await add_stamp(shop.business_id, card.id)
-    await wait_for(lambda: jobs_for(queue, card.id))
+    await eventually(lambda: jobs_for(queue, card.id))
     await run_burst_worker()
     assert len(wallet.apns.received(token)) >= 1
     assert (await WalletDelivery.filter(card_id=card.id, status="accepted").count()) == len(wallet.apns.received(token))
@@ -135,7 +135,7 @@ async def test_a_change_after_the_sync_started_schedules_another(live, wallet, s
 async def test_a_job_whose_pushes_keep_failing_is_scheduled_for_a_retry(live, wallet, shop):
     card, device, token = await registered_card(shop)
     queue = job_queue(REDIS_URL)
-    await wait_for(lambda: jobs_for(queue, card.id))  # the registration's own card.updated
+    await eventually(lambda: jobs_for(queue, card.id))  # the registration's own card.updated
     wallet.apns.answer(token, 503, 503, 503)
     await run_burst_worker()
     [job] = jobs_for(queue, card.id, scheduled=True)

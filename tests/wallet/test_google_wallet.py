@@ -12,9 +12,9 @@ from hub.models import Card, GoogleWalletObject
 from hub.wallet import google, sync
 from hub.wallet.config import wallet_config
 from hub.workers.queue import job_queue
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, eventually
 from tests.factories import new_card
-from tests.wallet.conftest import CLIENT_EMAIL, ISSUER_ID, jobs_for, wait_for
+from tests.wallet.conftest import CLIENT_EMAIL, ISSUER_ID, jobs_for
 from tests.wallet.services import verified
 from tests.workers import run_burst_worker
 
@@ -66,7 +66,7 @@ async def test_a_stamp_patches_the_object_with_the_new_balance(api, live, wallet
     )
     assert stamped.status_code == 200
     queue = job_queue(REDIS_URL)
-    await wait_for(lambda: jobs_for(queue, card.id))
+    await eventually(lambda: jobs_for(queue, card.id))
     await run_burst_worker()
     patch = wallet.google.patches(object_id)[-1]
     assert patch["loyaltyPoints"]["balance"] == {"int": 1}

@@ -4,10 +4,10 @@ from hub.domain import codes
 from hub.models import Card, WalletDelivery, WalletDevice, WalletRegistration
 from hub.wallet.apple import authentication_token
 from hub.workers.queue import job_queue
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, eventually
 from tests.events import CapturedEvents
 from tests.factories import new_card
-from tests.wallet.conftest import PASS_TYPE_ID, jobs_for, pass_json, wait_for
+from tests.wallet.conftest import PASS_TYPE_ID, jobs_for, pass_json
 from tests.workers import run_burst_worker
 
 
@@ -41,7 +41,7 @@ async def test_register_stamp_push_list_fetch_and_not_modified(api, live, wallet
     )
     assert stamped.status_code == 200, stamped.text
     queue = job_queue(REDIS_URL)
-    await wait_for(lambda: jobs_for(queue, card.id))
+    await eventually(lambda: jobs_for(queue, card.id))
     await run_burst_worker()
     pushes = wallet.apns.received(push_token)
     assert len(pushes) == 1

@@ -13,9 +13,9 @@ from hub.wallet.apple import authentication_token
 from hub.wallet.config import wallet_config
 from hub.wallet.receipts import regeneration_progress
 from hub.workers.queue import job_queue
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, eventually
 from tests.factories import make_shop, new_card
-from tests.wallet.conftest import ISSUER_ID, PASS_TYPE_ID, jobs_for, pass_json, wait_for
+from tests.wallet.conftest import ISSUER_ID, PASS_TYPE_ID, jobs_for, pass_json
 from tests.workers import run_burst_worker
 
 
@@ -46,13 +46,13 @@ async def test_a_new_version_reaches_apple_and_google_once_per_card(api, live, w
     await passes.register_device(apple_card.id, uuid.uuid4().hex, token)
     assert (await api.get(f"/wallet/google/{google_card.token}", follow_redirects=False)).status_code == 303
     queue = job_queue(REDIS_URL)
-    await wait_for(lambda: jobs_for(queue, apple_card.id))
+    await eventually(lambda: jobs_for(queue, apple_card.id))
     await run_burst_worker()  # the registration's own card.updated
     pushes_before = len(wallet.apns.received(token))
 
     assert (await regeneration_progress(shop.template.id, 2))["done"] == 0
     version = await publish_and_apply(shop.template.id, background="#114477", title="Tea card")
-    await wait_for(lambda: jobs_for(queue, apple_card.id) and jobs_for(queue, google_card.id))
+    await eventually(lambda: jobs_for(queue, apple_card.id) and jobs_for(queue, google_card.id))
     await run_burst_worker()
 
     assert len(wallet.apns.received(token)) == pushes_before + 1
@@ -75,7 +75,7 @@ async def test_a_new_version_reaches_apple_and_google_once_per_card(api, live, w
         for card in await Card.filter(template_id=template.id).using_db(conn):
             await outbox.record(conn, updated_event(card, template))
     outbox.committed()
-    await wait_for(lambda: jobs_for(queue, apple_card.id) and jobs_for(queue, google_card.id))
+    await eventually(lambda: jobs_for(queue, apple_card.id) and jobs_for(queue, google_card.id))
     await run_burst_worker()
     assert len(wallet.apns.received(token)) == pushes_before + 1
     assert len([p for p in wallet.google.patches(object_id) if p["classId"] == class_id]) == 1
