@@ -249,8 +249,10 @@ async def test_the_kiosk_queues_usb_scanner_scans_offline_too(staff: BrowserCont
 
 
 async def test_a_usb_scanner_on_the_kiosk_stand_stamps_the_card(page: Page, secret):
+    await page.set_viewport_size({"width": 1024, "height": 768})  # the tablet on its stand
     shop = await make_shop()
     await sign_in(page, shop.seat_login, shop.seat_password, path="/kiosk")
     await scanner_types(page, codes.card_code(secret, shop.card.number), gap_ms=4)
     await expect(page.get_by_text("Stamp added!")).to_be_visible()
     assert await stamps(shop.card) == 1
+    assert await page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
