@@ -52,7 +52,7 @@ async def test_join_then_a_stamp_through_the_api_shows_up_live(user: User, live,
 async def test_a_returning_customer_gets_the_same_card_back(user: User, live, shop):
     card, _ = await join_as(user, shop.template.id, "Grace Hopper")
     response = await user.http_client.get(f"/join/{shop.template.id}")
-    assert response.status_code == 303 and response.headers["location"] == f"/c/{card.token}"
+    assert response.status_code == 303 and response.headers["location"] == f"/c/{card.token}?back=1"
     html = Html((await user.http_client.get(f"/join/{shop.template.id}", follow_redirects=True)).text)
     html.should_see("Grace Hopper")
     assert html.marks("card-qr")
@@ -77,7 +77,7 @@ async def test_a_returning_browser_is_asked_not_you_once_and_can_get_its_own_car
     assert mine.id != card.id and response.headers["location"] == f"/c/{mine.token}"
     await user.http_client.get(response.headers["location"])
     back = await user.http_client.get(f"/join/{shop.template.id}")
-    assert back.headers["location"] == f"/c/{mine.token}"  # the browser now holds its own card
+    assert back.headers["location"] == f"/c/{mine.token}?back=1"  # the browser now holds its own card
 
 
 async def test_a_deleted_remembered_card_lets_the_customer_join_again(user: User, live, shop):

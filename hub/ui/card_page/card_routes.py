@@ -22,7 +22,7 @@ from hub.models import Card
 from hub.runtime import runtime
 from hub.ui.card_page import card_html, views
 from hub.ui.card_page.html import SECURITY_HEADERS, page, page_language
-from hub.ui.card_page.remembered import RETURNED, remember_card
+from hub.ui.card_page.remembered import remember_card
 from hub.ui.card_render import qr_svg_data_url
 
 
@@ -48,7 +48,7 @@ async def _read(
     return body, version, view
 
 
-async def card_page(request: Request, token: str, lang: str | None = None) -> HTMLResponse:
+async def card_page(request: Request, token: str, lang: str | None = None, back: str | None = None) -> HTMLResponse:
     language = page_language(request, lang)
     path = f"/c/{token}"
     card = await card_for_page(token)
@@ -61,7 +61,6 @@ async def card_page(request: Request, token: str, lang: str | None = None) -> HT
             "message.html", language, title=message, path=path, status=404, message=message, mark="deleted", link=link
         )
     remember_card(card)
-    returned = request.session.pop(RETURNED, None) == card.token
     body, version, view = await _read(card, language)
     return page(
         "card.html",
@@ -73,7 +72,7 @@ async def card_page(request: Request, token: str, lang: str | None = None) -> HT
         version=version,
         stamps=view.stamps,
         holder=view.holder,
-        not_you_url=f"/join/{card.template_id}?fresh=1" if returned else None,
+        not_you_url=f"/join/{card.template_id}?fresh=1" if back else None,
     )
 
 

@@ -19,8 +19,14 @@ FIELD_ERRORS = {
 THEN = re.compile(r"^(I|RCPT1)\.[A-Za-z0-9._-]{1,120}$")
 
 
-def after_join(then: str | None, token: str) -> str:
-    """Where the new (or returning) card goes: back to the scanned code, or the card page."""
+RETURNING = "back"
+
+
+def after_join(then: str | None, token: str, *, returning: bool = False) -> str:
+    """Where the new (or returning) card goes: back to the scanned code, or the card page. A card
+    handed back to a returning browser asks "Not you?" once (a shared family phone, a café
+    tablet); the question rides in the address, as the session cookie can be overwritten by a
+    response the previous page still had in flight."""
     if then and THEN.match(then):
         return f"/i/{quote(then, safe='')}?card={token}"
-    return f"/c/{token}"
+    return f"/c/{token}?{RETURNING}=1" if returning else f"/c/{token}"

@@ -22,7 +22,7 @@ from hub.runtime import runtime
 from hub.ui.card_page.card_html import card_face
 from hub.ui.card_page.html import page, page_language
 from hub.ui.card_page.join import FIELD_ERRORS, THEN, after_join
-from hub.ui.card_page.remembered import RETURNED, remembered_token
+from hub.ui.card_page.remembered import remembered_token
 
 
 def _form(
@@ -80,8 +80,7 @@ async def join_page(
     if not fresh:
         card = await joining.returning_card(template_id, remembered_token(template_id))
         if card is not None:
-            request.session[RETURNED] = card.token
-            return RedirectResponse(after_join(then, card.token), status_code=303)
+            return RedirectResponse(after_join(then, card.token, returning=True), status_code=303)
     return _form(language, target, then=then, fresh=bool(fresh))
 
 

@@ -8,9 +8,6 @@ from nicegui import app
 from hub.models import Card
 
 REMEMBERED = "cards"  # browser storage: {template id: card token}
-# Browser storage: the token of a card the join page just handed back to a returning browser;
-# that card's page then asks "Not you?" once (a shared family phone, a café tablet).
-RETURNED = "returned"
 
 
 def remember_card(card: Card) -> None:

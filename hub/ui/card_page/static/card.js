@@ -5,6 +5,12 @@
   const root = document.getElementById("card");
   if (!root || !window.io) return;
   const token = root.dataset.token;
+  // "Not you?" is asked once: a reload or a bookmark of this address must not ask again.
+  const address = new URL(location.href);
+  if (address.searchParams.has("back")) {
+    address.searchParams.delete("back");
+    history.replaceState(history.state, "", address);
+  }
   const base = `/c/${encodeURIComponent(token)}`;
   const lang = root.dataset.lang;
   let shown = Number(root.dataset.stamps);
