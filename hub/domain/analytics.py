@@ -133,6 +133,27 @@ def _as_date(value: Any) -> date:
     return date.fromisoformat(str(value)[:10])
 
 
+async def events_per_local_day(
+    business_id: int, kinds: tuple[str, ...], start: date, end: date, tz: tzinfo
+) -> list[int]:
+    """Journal rows of `kinds` per local day from `start` to `end`, both included, counted by the
+    database in the business's time zone."""
+    since, until = _bounds(start, end, tz)
+    spans = offset_spans(tz, since, until)
+    counts = [0] * ((end - start).days + 1)
+    rows = await (
+        CardEvent.filter(business_id=business_id, kind__in=kinds, created_at__gte=since, created_at__lt=until)
+        .annotate(day=LocalDay("created_at", spans), n=Count("id"))
+        .group_by("day")
+        .values("day", "n")
+    )
+    for row in rows:
+        offset = (_as_date(row["day"]) - start).days
+        if 0 <= offset < len(counts):
+            counts[offset] += row["n"]
+    return counts
+
+
 async def overview(business_id: int, start: date, end: date, *, tz: tzinfo | None = None) -> Overview:
     """Local days `start` to `end`, both included."""
     tz = tz or await _zone_of(business_id)

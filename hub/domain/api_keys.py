@@ -42,6 +42,11 @@ async def create_api_key(business_id: int, name: str, scopes: list[str] | None =
     return key, plain
 
 
+async def api_keys_of(business_id: int) -> list[ApiKey]:
+    """Newest first, revoked ones too (greyed out on the page)."""
+    return await ApiKey.filter(business_id=business_id).order_by("-id")
+
+
 async def authenticate_api_key(plain: str) -> ApiKey:
     parts = (plain or "").split("_")
     if len(parts) < 3 or parts[0] != "sh":

@@ -6,6 +6,7 @@ card; only when the grace period ends unpaid does the business fall back to Free
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,11 +15,39 @@ from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
 from hub.delivery.payments import PaymentProvider, PaymentUnavailable
-from hub.domain.plans import PLANS, billable_locations, month_key, usage
+from hub.domain.plans import PLANS, Plan, billable_locations, month_key, plan_of, price_cents, usage
 from hub.errors import InvalidInput, NotFound
-from hub.models import Business, Invoice, PaymentEvent, StaffSeat
+from hub.models import Business, Invoice, Location, PaymentEvent, StaffSeat
 
 GRACE = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the billing page shows: the plan and its price, this month's use, what is billed."""
+
+    plan_key: str
+    plan: Plan
+    price_cents: int
+    operations: int  # this local month
+    seats: int
+    locations: int
+    grace_until: datetime | None
+    invoices: list[Invoice]
+
+
+async def account(business_id: int, *, invoices: int = 24) -> Account:
+    business = await Business.get(id=business_id)
+    return Account(
+        plan_key=business.plan,
+        plan=plan_of(business),
+        price_cents=await price_cents(business),
+        operations=await usage(business_id),
+        seats=await StaffSeat.filter(business_id=business_id, revoked_at=None).count(),
+        locations=await Location.filter(business_id=business_id).count(),
+        grace_until=business.grace_until,
+        invoices=await Invoice.filter(business_id=business_id).order_by("-created_at").limit(invoices),
+    )
 
 
 async def start_checkout(business_id: int, plan: str, provider: PaymentProvider | None, public_url: str) -> str:

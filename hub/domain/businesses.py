@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tortoise.functions import Count
 from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
@@ -96,3 +97,36 @@ async def reset_seat_password(business_id: int, seat_id: int, password: str) -> 
         if not changed:
             raise NotFound("No such staff login.")
         await access.record_ended(conn, business_id, "seat", seat_id)
+
+
+# --- Reads for the owner's pages ---------------------------------------------------------
+
+
+async def get_business(business_id: int) -> Business:
+    business = await Business.get_or_none(id=business_id)
+    if business is None:
+        raise NotFound("No such business.")
+    return business
+
+
+async def locations_of(business_id: int) -> list[Location]:
+    """Oldest first, as the owner created them."""
+    return await Location.filter(business_id=business_id).order_by("id")
+
+
+async def seats_of(business_id: int, *, location_id: int | None = None) -> list[StaffSeat]:
+    """Every staff login, revoked ones too (the journal still names them), oldest first."""
+    seats = StaffSeat.filter(business_id=business_id)
+    if location_id is not None:
+        seats = seats.filter(location_id=location_id)
+    return await seats.order_by("id")
+
+
+async def active_seats_per_location(business_id: int) -> dict[int, int]:
+    counts = await (
+        StaffSeat.filter(business_id=business_id, revoked_at=None)
+        .annotate(n=Count("id"))
+        .group_by("location_id")
+        .values_list("location_id", "n")
+    )
+    return {location_id: n for location_id, n in counts}

@@ -16,7 +16,6 @@ scanner refuses the stamp with the reason and an upgrade hint for staff.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -24,6 +23,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import Case, F, Q, When
 
 from hub.clock import day_start, local_today, utcnow, zone
+from hub.domain.analytics import events_per_local_day
 from hub.errors import DomainError
 from hub.models import Business, CardEvent, Location, StaffSeat
 
@@ -115,11 +115,8 @@ async def daily_operations(business_id: int) -> list[tuple[date, int]]:
     tz = zone(await Business.filter(id=business_id).first().values_list("timezone", flat=True))
     today = local_today(tz)
     first = today.replace(day=1)
-    created = await CardEvent.filter(
-        business_id=business_id, kind__in=OPERATION_KINDS, created_at__gte=day_start(first, tz)
-    ).values_list("created_at", flat=True)
-    counts = Counter(at.astimezone(tz).date() for at in created)
-    return [(day, counts[day]) for day in (first + timedelta(days=i) for i in range((today - first).days + 1))]
+    counts = await events_per_local_day(business_id, OPERATION_KINDS, first, today, tz)
+    return [(first + timedelta(days=i), count) for i, count in enumerate(counts)]
 
 
 async def check_new_seat(business_id: int) -> None:

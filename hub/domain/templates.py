@@ -125,6 +125,16 @@ async def get_template(business_id: int, template_id: int) -> CardTemplate:
     return template
 
 
+async def template_names(business_id: int) -> dict[int, str]:
+    """Oldest first, for the owner's pickers."""
+    return dict(await CardTemplate.filter(business_id=business_id).order_by("id").values_list("id", "name"))
+
+
+async def reward_titles(business_id: int) -> list[str]:
+    """The rewards the business's cards give, A to Z: the first guesses for a voucher's title."""
+    return sorted(set(await CardTemplate.filter(business_id=business_id).values_list("reward_title", flat=True)))
+
+
 async def list_templates(business_id: int) -> list[dict[str, Any]]:
     """Every stamp card of the business with its live version, card count and draft state."""
     templates = await CardTemplate.filter(business_id=business_id).order_by("id")

@@ -40,7 +40,7 @@ from hub.domain.campaigns.creating import (
 from hub.domain.campaigns.fan_out import due_scheduled, fan_out, insert_deliveries, pending_chunks, stalled
 from hub.domain.campaigns.grants import ensure_grant
 from hub.domain.campaigns.history import card_messages
-from hub.domain.campaigns.messenger import connect_messenger, disconnect_messenger
+from hub.domain.campaigns.messenger import connect_messenger, disconnect_messenger, messenger_of
 from hub.domain.campaigns.placeholders import PLACEHOLDERS, render
 from hub.domain.campaigns.preview import preview, reach
 from hub.domain.campaigns.progress import OpenWork, emit_progress, finish_if_done, open_work, stats, stats_for
@@ -63,6 +63,7 @@ __all__ = [
     "card_messages",
     "claim_ttl",
     "connect_messenger",
+    "messenger_of",
     "create_campaign",
     "customer_for_token",
     "disconnect_messenger",

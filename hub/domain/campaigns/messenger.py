@@ -9,6 +9,10 @@ from hub.errors import InvalidInput
 from hub.models import MessengerIntegration
 
 
+async def messenger_of(business_id: int) -> MessengerIntegration | None:
+    return await MessengerIntegration.get_or_none(business_id=business_id)
+
+
 async def connect_messenger(
     business_id: int, base_url: str, token: str, *, gateway: MessengerGateway | None = None
 ) -> MessengerIntegration:
@@ -37,7 +41,7 @@ async def connect_messenger(
         "last_error": "",
         "connected_at": utcnow(),
     }
-    integration = await MessengerIntegration.get_or_none(business_id=business_id)
+    integration = await messenger_of(business_id)
     if integration is None:
         return await MessengerIntegration.create(business_id=business_id, **values)
     await MessengerIntegration.filter(id=integration.id).update(**values)

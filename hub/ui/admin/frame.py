@@ -16,9 +16,9 @@ from fastapi.responses import RedirectResponse
 from nicegui import Client, app, background_tasks, context, ui
 
 from hub import clock
-from hub.domain import owner_sessions
+from hub.domain import businesses, owner_sessions
 from hub.errors import DomainError
-from hub.models import Business, OwnerAccount
+from hub.models import OwnerAccount
 from hub.realtime.access import subject
 from hub.ui.live import hold_access
 
@@ -67,7 +67,7 @@ async def owner_session() -> Session | None:
     if owner is None:
         storage.pop("owner", None)
         return None
-    business = await Business.get(id=owner.business_id)
+    business = await businesses.get_business(owner.business_id)
     _zones[context.client] = clock.zone(business.timezone)
 
     async def still_signed_in() -> bool:

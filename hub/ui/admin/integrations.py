@@ -6,7 +6,7 @@ import contextlib
 
 from nicegui import ui
 
-from hub.domain.api_keys import ALL_SCOPES, create_api_key, revoke_api_key
+from hub.domain.api_keys import ALL_SCOPES, api_keys_of, create_api_key, revoke_api_key
 from hub.errors import NotFound
 from hub.models import ApiKey
 from hub.runtime import runtime
@@ -19,7 +19,7 @@ async def integrations_page(session: Session) -> None:
 
     @ui.refreshable
     async def keys() -> None:
-        rows = await ApiKey.filter(business_id=session.business_id).order_by("-id")
+        rows = await api_keys_of(session.business_id)
         if not rows:
             ui.label("No API keys yet.").classes("text-stone-500")
         for key in rows:

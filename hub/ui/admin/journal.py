@@ -7,8 +7,7 @@ from typing import Any
 
 from nicegui import ui
 
-from hub.domain import journal
-from hub.models import Location, StaffSeat
+from hub.domain import businesses, journal
 from hub.ui.admin.frame import Debounced, Section, Session, frame, when
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.live import subscribe
@@ -47,8 +46,8 @@ class JournalView:
 
     async def build(self) -> None:
         business_id = self.session.business_id
-        locations = {loc.id: loc.name for loc in await Location.filter(business_id=business_id).order_by("id")}
-        seats = {seat.id: seat.name for seat in await StaffSeat.filter(business_id=business_id).order_by("id")}
+        locations = {loc.id: loc.name for loc in await businesses.locations_of(business_id)}
+        seats = {seat.id: seat.name for seat in await businesses.seats_of(business_id)}
         f = self.filters
         with frame(self.session, "Journal"):
             with ui.card().classes("w-full"):

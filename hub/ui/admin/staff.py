@@ -9,10 +9,11 @@ from urllib.parse import urlencode
 from fastapi import Request
 from nicegui import ui
 
+from hub.domain import businesses
 from hub.domain.businesses import add_location, add_seat, rename_seat, reset_seat_password, revoke_seat
 from hub.domain.visits import set_visit_window
 from hub.errors import DomainError, InvalidInput
-from hub.models import Business, Location, StaffSeat
+from hub.models import Location, StaffSeat
 from hub.runtime import runtime
 from hub.ui.admin.frame import Session, frame, show_error, when
 from hub.ui.admin.owner_pages import admin_page
@@ -57,7 +58,7 @@ async def staff_page(session: Session, request: Request) -> None:
 
 async def visit_window_form(session: Session) -> None:
     """One visit, one stamp: how soon the scanner and the kiosk ask before stamping a card again."""
-    business = await Business.get(id=session.business_id)
+    business = await businesses.get_business(session.business_id)
 
     async def save() -> None:
         try:
@@ -83,7 +84,7 @@ async def visit_window_form(session: Session) -> None:
 
 
 async def seats(session: Session, refresh: Callable[[], object], opened_at: str) -> None:
-    locations = await Location.filter(business_id=session.business_id).order_by("id")
+    locations = await businesses.locations_of(session.business_id)
     if not locations:
         ui.label("Create a location first.").classes("text-stone-500")
         ui.button("Locations", on_click=lambda: ui.navigate.to("/admin/locations"))
@@ -91,7 +92,7 @@ async def seats(session: Session, refresh: Callable[[], object], opened_at: str)
     for location in locations:
         with ui.card().classes("w-full").mark(f"location-{location.id}"):
             ui.label(location.name).classes("text-lg font-bold")
-            rows = await StaffSeat.filter(business_id=session.business_id, location_id=location.id).order_by("id")
+            rows = await businesses.seats_of(session.business_id, location_id=location.id)
             for seat in rows:
                 seat_row(session, seat, refresh, opened_at)
             add_seat_form(session, location, refresh)
@@ -208,11 +209,12 @@ async def locations_page(session: Session) -> None:
 
     @ui.refreshable
     async def listing() -> None:
-        locations = await Location.filter(business_id=session.business_id).order_by("id")
+        locations = await businesses.locations_of(session.business_id)
+        active = await businesses.active_seats_per_location(session.business_id)
         if not locations:
             ui.label("No locations yet.").classes("text-stone-500")
         for location in locations:
-            count = await StaffSeat.filter(location_id=location.id, revoked_at=None).count()
+            count = active.get(location.id, 0)
             with ui.card().classes("w-full").mark(f"location-{location.id}"):
                 with ui.row().classes("items-center gap-3"):
                     ui.icon("storefront")

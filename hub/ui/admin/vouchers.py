@@ -9,10 +9,9 @@ from typing import Any
 from nicegui import ui
 
 from hub import clock
-from hub.domain import customer_search
+from hub.domain import customer_search, templates
 from hub.domain.vouchers import issue_manual_voucher, manual_vouchers
 from hub.errors import DomainError
-from hub.models import CardTemplate
 from hub.runtime import runtime
 from hub.ui.admin.frame import Section, Session, frame, show_error, when
 from hub.ui.admin.owner_pages import admin_page
@@ -35,9 +34,7 @@ class IssueVoucher:
         self.form: dict[str, Any] = {"query": "", "title": "", "days": 30, "note": ""}
 
     async def build(self) -> None:
-        titles = sorted(
-            set(await CardTemplate.filter(business_id=self.session.business_id).values_list("reward_title", flat=True))
-        )
+        titles = await templates.reward_titles(self.session.business_id)
         self.form["title"] = titles[0] if titles else ""
         with frame(self.session, "Issue Voucher"):
             with section(

@@ -6,7 +6,6 @@ from nicegui import ui
 
 from hub.domain import campaigns
 from hub.errors import DomainError
-from hub.models import MessengerIntegration
 from hub.ui.admin.frame import frame, show_error, when
 from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.admin.section import input_row, section
@@ -18,7 +17,7 @@ async def messenger_page(session: Session) -> None:
 
     @ui.refreshable
     async def status() -> None:
-        integration = await MessengerIntegration.get_or_none(business_id=session.business_id)
+        integration = await campaigns.messenger_of(session.business_id)
         if integration is None or integration.status != "connected":
             ui.label("Not connected: messengers are not offered as a campaign channel.").classes("text-stone-600").mark(
                 "messenger-status"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from nicegui import ui
 
 from hub.config import settings
-from hub.domain import toast_connections
+from hub.domain import businesses, toast_connections
+from hub.domain.templates import template_names
 from hub.domain.toast_connections import RULES, Rule
 from hub.errors import DomainError
-from hub.models import CardTemplate, Location, ToastConnection
+from hub.models import ToastConnection
 from hub.ui.admin.frame import show_error, when
 
 
@@ -17,8 +18,8 @@ def _cents(value: float | None) -> int:
 
 
 async def toast_panel(business_id: int) -> None:
-    locations = {None: "— any —", **{loc.id: loc.name for loc in await Location.filter(business_id=business_id)}}
-    templates = {t.id: t.name for t in await CardTemplate.filter(business_id=business_id).order_by("id")}
+    locations = {None: "— any —", **{loc.id: loc.name for loc in await businesses.locations_of(business_id)}}
+    templates = await template_names(business_id)
     current = await toast_connections.live_connection(business_id)
 
     @ui.refreshable

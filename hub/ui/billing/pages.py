@@ -6,9 +6,8 @@ from nicegui import ui
 
 from hub.delivery.payments import configured_provider
 from hub.domain import billing, plans
-from hub.domain.plans import PLANS, plan_of, price_cents, usage
+from hub.domain.plans import PLANS
 from hub.errors import DomainError
-from hub.models import Business, Invoice, Location, StaffSeat
 from hub.runtime import runtime
 from hub.ui.admin.frame import Debounced, frame, show_error, when
 from hub.ui.admin.owner_pages import Session, admin_page
@@ -50,22 +49,19 @@ async def billing_page(session: Session):
 
     @ui.refreshable
     async def summary() -> None:
-        business = await Business.get(id=business_id)
-        plan = plan_of(business)
-        used = await usage(business_id)
-        seats = await StaffSeat.filter(business_id=business_id, revoked_at=None).count()
-        locations = await Location.filter(business_id=business_id).count()
-        if business.grace_until:
+        account = await billing.account(business_id)
+        plan, used, seats = account.plan, account.operations, account.seats
+        if account.grace_until:
             with ui.card().classes("w-full bg-amber-100").mark("grace"):
                 ui.label(
-                    f"Your last payment failed. Everything keeps working until {when(business.grace_until)}; "
+                    f"Your last payment failed. Everything keeps working until {when(account.grace_until)}; "
                     "update your payment method before then to stay on your plan."
                 )
         with ui.row().classes("w-full gap-4"):
             with ui.card().classes("min-w-64"):
                 ui.label("Current plan").classes("text-sm text-stone-500")
                 ui.label(plan.name).classes("text-2xl font-bold").mark("plan-name")
-                ui.label(f"{euros(await price_cents(business))} / {plan.period}" if plan.period else "€0 forever")
+                ui.label(f"{euros(account.price_cents)} / {plan.period}" if plan.period else "€0 forever")
             with ui.card().classes("min-w-64"):
                 ui.label("Card operations this month").classes("text-sm text-stone-500")
                 limit = plan.monthly_operations
@@ -78,7 +74,7 @@ async def billing_page(session: Session):
                 seat_limit = f" of {plan.seats}" if plan.seats else ""
                 noun = "staff seat" if seats == 1 and not plan.seats else "staff seats"
                 ui.label(f"{seats}{seat_limit} {noun}").classes("text-lg").mark("seats")
-                ui.label(location_line(locations)).classes("text-sm").mark("billed-locations")
+                ui.label(location_line(account.locations)).classes("text-sm").mark("billed-locations")
                 ui.link("Manage locations", "/admin/locations").classes("text-sm")
         labels, counts = await daily_operations(business_id)
         ui.echart(
@@ -92,7 +88,7 @@ async def billing_page(session: Session):
         ).classes("w-full h-64").mark("usage-chart")
         with ui.row().classes("gap-2"):
             for key, option in PLANS.items():
-                if key == business.plan:
+                if key == account.plan_key:
                     continue
                 price = f"{euros(option.price_cents)} per location / {option.period}" if option.period else "€0"
                 verb = "Downgrade to" if key == "free" else "Upgrade to"
@@ -101,7 +97,7 @@ async def billing_page(session: Session):
                 ).mark(f"plan-{key}")
         if configured_provider() is None:
             ui.label("Online payment is not configured on this server.").classes("text-xs text-stone-500")
-        invoices = await Invoice.filter(business_id=business_id).order_by("-created_at").limit(24)
+        invoices = account.invoices
         if not invoices:
             ui.label("No invoices yet.").classes("text-sm text-stone-500").mark("no-invoices")
             return
