@@ -17,7 +17,9 @@ async def test_an_owner_creates_a_campaign_that_the_workers_send_and_the_list_sh
     audience = await make_audience(3)
     await sign_in(pages, audience.shop)
     await pages.open("/admin/campaigns/new")
-    await pages.should_see("4 customers · PUSH reaches 3 · email 3", retries=50)
+    await pages.should_see(
+        "4 customers · PUSH reaches 4: wallet 3 · web push 0 · card inbox only 1 · email 3", retries=50
+    )
     pages.find(marker="campaign-name").type("Winter hours")
     pages.find(marker="campaign-subject").type("Hello {first_name}")
     pages.find(marker="campaign-body").type("We open at 7 from Monday.")
