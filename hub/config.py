@@ -107,6 +107,19 @@ class OutboundSettings(BaseSettings):
     webhook_retry_intervals: str = ""  # "10,30,90": seconds before attempts 2, 3, …
 
 
+class WebPushSettings(BaseSettings):
+    """Web Push to customers' browsers (RFC 8030/8291/8292). `VAPID_PRIVATE_KEY` is the
+    application server's P-256 key as PEM (or its raw 32 bytes in base64url); unset, one is
+    generated on first start and kept in the data folder, like `SECRET_KEY`. `VAPID_SUBJECT`
+    is the contact push services are given (mailto: or https:)."""
+
+    model_config = _group("VAPID_")
+
+    private_key: str | None = None
+    subject: str = "mailto:no-reply@localhost"
+    ttl_seconds: int = Field(4 * 24 * 3600, validation_alias="WEBPUSH_TTL")
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path
@@ -127,6 +140,8 @@ class Settings:
     wallet: WalletSettings
     campaigns: CampaignSettings
     outbound: OutboundSettings
+    webpush: WebPushSettings
+    vapid_private_key: str  # PEM, or base64url of the raw key (VAPID_PRIVATE_KEY)
 
     @property
     def events_channel(self) -> str:
@@ -153,6 +168,25 @@ def _secret_key(configured: str | None, data_dir: Path) -> bytes:
     return path.read_text().strip().encode()
 
 
+def _vapid_private_key(configured: str | None, data_dir: Path) -> str:
+    if configured:
+        return configured.replace("\\n", "\n")
+    # Kept on disk: every browser subscribed with the public half; a new key would silence them.
+    path = data_dir / "vapid_private_key.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pem)
+        path.chmod(0o600)
+    return path.read_text()
+
+
 @functools.cache
 def settings() -> Settings:
     core = CoreSettings()
@@ -175,6 +209,8 @@ def settings() -> Settings:
         wallet=WalletSettings(),
         campaigns=CampaignSettings(),
         outbound=OutboundSettings(),
+        webpush=(webpush := WebPushSettings()),
+        vapid_private_key=_vapid_private_key(webpush.private_key, data_dir),
     )
 
 

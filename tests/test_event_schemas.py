@@ -43,5 +43,4 @@ async def test_every_declared_event_is_emitted_with_its_declared_fields(shop, cl
         await lottery.add_prize(lucky.business_id, pool.id, "Free cake", weight=1, stock=1)
         await lottery.fire_lottery(lucky.business_id, lucky.card.id, pool.id, source="receipt")
 
-    # A campaign's push becomes a card.message only for a card in a wallet (tests/campaigns).
-    assert {e["type"] for e in captured.events} == set(events.EVENT_TYPES) - {"card.message"}
+    assert {e["type"] for e in captured.events} == set(events.EVENT_TYPES)

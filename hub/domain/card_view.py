@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hub.clock import utcnow
+from hub.domain.inbox import InboxItem, card_inbox
 from hub.models import Business, Card, CardEvent, CardTemplate, Customer, LotteryDraw, Voucher, VoucherState
 
 HISTORY_ROWS = 8
@@ -51,6 +52,8 @@ class CardView:
     history: list[HistoryRow] = field(default_factory=list)
     as_of: CardEvent | None = None
     unwatched_draws: list[LotteryDraw] = field(default_factory=list)  # the page spins these
+    inbox: list[InboxItem] = field(default_factory=list)
+    unread: int = 0
 
     @property
     def live_vouchers(self) -> list[VoucherView]:
@@ -109,6 +112,7 @@ async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> Ca
         finished = v.redeemed_at if v.state == VoucherState.REDEEMED else v.expires_at
         vouchers.append(VoucherView(v.id, v.title, state, v.redeem_code, v.source, v.expires_at, finished))
     events = await CardEvent.filter(card_id=card.id).order_by("-id").limit(HISTORY_ROWS)
+    messages, unread = await card_inbox(card.id, hidden_vouchers=hidden)
     return CardView(
         card=card,
         template=template,
@@ -119,6 +123,8 @@ async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> Ca
         vouchers=vouchers,
         history=[_history_row(e) for e in events if not _hidden_event(e, hidden, draws)],
         unwatched_draws=unwatched,
+        inbox=messages,
+        unread=unread,
     )
 
 

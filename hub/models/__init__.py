@@ -93,3 +93,8 @@ from hub.models.campaign import (  # noqa: E402
 )
 
 __all__ += ["Campaign", "CampaignDelivery", "CampaignGrant", "ContactPreference", "MessengerIntegration"]
+
+# The card's inbox and its Web Push subscriptions.
+from hub.models.inbox import InboxMessage, PushSubscription  # noqa: E402
+
+__all__ += ["InboxMessage", "PushSubscription"]

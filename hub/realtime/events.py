@@ -149,7 +149,8 @@ class CampaignProgress(TypedDict):
 
 
 class CardMessage(TypedDict):
-    """A campaign PUSH delivered to this card: the card page shows it as a toast."""
+    """A campaign PUSH delivered to this card: it is in the card's inbox (`message_id`); an open
+    card page shows it as a toast and redraws its inbox."""
 
     type: Literal["card.message"]
     business_id: int
@@ -158,6 +159,7 @@ class CardMessage(TypedDict):
     token: str
     campaign_id: int
     delivery_id: int
+    message_id: int
     title: str
     body: str
 

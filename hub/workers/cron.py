@@ -18,6 +18,7 @@ def schedules() -> list[tuple[object, int]]:
         (webhook_jobs.send_unsent, 60),
         (jobs.expire_vouchers, 300),
         (jobs.end_expired_grace, 3600),
+        (jobs.expire_inbox_messages, 3600),
     ]
 
 

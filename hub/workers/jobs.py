@@ -10,6 +10,12 @@ def expire_vouchers() -> int:
     return run(vouchers.expire_vouchers)
 
 
+def expire_inbox_messages() -> int:
+    from hub.domain import inbox
+
+    return run(inbox.delete_expired)
+
+
 def add_stamp(business_id: int, card_id: int, idempotency_key: str | None = None) -> str:
     async def stamp() -> str:
         result = await stamps.add_stamp(business_id, card_id, idempotency_key=idempotency_key, source="job")

@@ -15,7 +15,9 @@ async def test_an_owner_creates_a_campaign_that_the_workers_send_and_the_list_sh
     audience = await make_audience(3)
     await sign_in(user, audience.shop)
     await user.open("/admin/campaigns/new")
-    await user.should_see("4 customers · PUSH reaches 3 · email 3", retries=50)
+    await user.should_see(
+        "4 customers · PUSH reaches 4: wallet 3 · web push 0 · card inbox only 1 · email 3", retries=50
+    )
     user.find(marker="campaign-name").type("Winter hours")
     user.find(marker="campaign-subject").type("Hello {first_name}")
     user.find(marker="campaign-body").type("We open at 7 from Monday.")

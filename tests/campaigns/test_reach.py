@@ -20,7 +20,16 @@ async def test_the_count_before_sending_is_the_count_reached(smtp, gateway):
     await ContactPreference.filter(customer_id=fifth.customer_id).update(messenger_address="")
 
     expected = await campaigns.reach(business_id, {})
-    assert expected == {"audience": 7, "email": 3, "push": 5, "messenger": 4}  # and the shop's own card
+    # PUSH reaches all 7 cards' inboxes (and the shop's own card): 5 in a wallet, 2 on the web only.
+    assert expected == {
+        "audience": 7,
+        "email": 3,
+        "push": 7,
+        "messenger": 4,
+        "wallet": 5,
+        "web_push": 0,
+        "inbox_only": 2,
+    }
 
     campaign = await campaigns.create_campaign(
         business_id, name="Spring", subject="Hi {first_name}", body="New menu", channels=["push", "email", "messenger"]
@@ -29,8 +38,8 @@ async def test_the_count_before_sending_is_the_count_reached(smtp, gateway):
     await send(campaign.id)
     numbers = await campaigns.stats(campaign.id)
     reached = {channel: per["delivered"] for channel, per in numbers["channels"].items()}
-    assert reached == {"email": 3, "push": 5, "messenger": 4}
+    assert reached == {"email": 3, "push": 7, "messenger": 4}
 
     # A message to one card needs no marketing consent: the one without it is reached too.
     direct = await campaigns.reach(business_id, {"card_ids": [second.id]}, kind="direct")
-    assert direct == {"audience": 1, "email": 1, "push": 1, "messenger": 1}
+    assert direct == {"audience": 1, "email": 1, "push": 1, "messenger": 1, "wallet": 1, "web_push": 0, "inbox_only": 0}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from hub.domain import campaigns
-from hub.models import Campaign, CampaignDelivery, CampaignGrant, CardEvent, Voucher, WalletPass
+from hub.models import Campaign, CampaignDelivery, CampaignGrant, CardEvent, InboxMessage, Voucher, WalletPass
 from hub.workers.campaign_jobs import enqueue_campaign
 from tests.campaigns.conftest import make_audience, run_burst_worker
 
@@ -27,13 +27,14 @@ async def test_a_three_channel_campaign_reaches_everyone_once_per_channel_with_o
     await campaign.refresh_from_db()
     assert campaign.status == "done"
     rows = await CampaignDelivery.filter(campaign_id=campaign.id)
-    # Mina (the shop's own card) has no consent and no wallet: skipped, with the reasons.
+    # Mina (the shop's own card) has no consent and no messenger: skipped, with the reasons; her
+    # PUSH lands in her card page's inbox.
     by_status = Counter((r.channel, r.status) for r in rows)
     assert by_status[("email", "delivered")] == 12
     assert by_status[("messenger", "delivered")] == 12
-    assert by_status[("push", "delivered")] == 12
+    assert by_status[("push", "delivered")] == 13
     skipped = {(r.channel, r.reason) for r in rows if r.status == "skipped"}
-    assert skipped == {("email", "no_consent"), ("messenger", "no_messenger"), ("push", "no_wallet")}
+    assert skipped == {("email", "no_consent"), ("messenger", "no_messenger")}
 
     for card, address, phone in zip(audience.cards, audience.emails, audience.phones, strict=True):
         mails = smtp.to(address)
@@ -50,7 +51,10 @@ async def test_a_three_channel_campaign_reaches_everyone_once_per_channel_with_o
         assert "Pumpkin latte" in gateway.to(phone)[0]["text"]
         sent = await CardEvent.filter(card_id=card.id, kind="message_sent")
         assert sorted(e.detail["channel"] for e in sent) == ["email", "messenger", "push"]
-    assert await CampaignGrant.filter(campaign_id=campaign.id).count() == 12
+    # Every card, Mina's too, has the message in its inbox with its voucher attached.
+    assert await CampaignGrant.filter(campaign_id=campaign.id).count() == 13
+    messages = await InboxMessage.filter(campaign_id=campaign.id)
+    assert len(messages) == 13 and all(m.voucher_id for m in messages)
     # PUSH went through the wallet's seam: its notice job set each pass's notice.
     for card in audience.cards:
         notice = await WalletPass.get_or_none(card_id=card.id).values_list("notice", flat=True)

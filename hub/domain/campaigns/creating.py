@@ -13,6 +13,8 @@ from hub.domain import segments
 from hub.errors import InvalidInput, NotFound
 from hub.models import Campaign, CampaignDelivery, Card, Customer, MessengerIntegration, PrizePool
 
+CHANNEL_NAMES = {"push": "PUSH", "email": "email", "messenger": "messenger"}
+
 
 async def available_channels(business_id: int) -> list[str]:
     """The channels a campaign of this business may use now: Messenger only while connected."""
@@ -105,6 +107,8 @@ async def create_campaign(
     if scheduled_at is not None:
         # Stored in UTC: SQLite compares timestamps as text.
         scheduled_at = None if scheduled_at <= now else scheduled_at.astimezone(UTC)
+    if scheduled_at is None:  # a later send's audience may still grow
+        await ensure_receivable(business_id, spec, chosen, kind=kind)
     return await Campaign.create(
         business_id=business_id,
         kind=kind,
@@ -117,6 +121,18 @@ async def create_campaign(
         status="scheduled" if scheduled_at else "queued",
         scheduled_at=scheduled_at,
     )
+
+
+async def ensure_receivable(business_id: int, spec: dict[str, Any], channels: list[str], *, kind: str) -> None:
+    """Refuse a message nobody would receive, so sending never reads as a success it is not."""
+    from hub.domain.campaigns.preview import reach  # preview builds on this module
+
+    counts = await reach(business_id, spec, kind=kind)
+    if not counts["audience"]:
+        raise InvalidInput("No customer is in this audience, so nobody would receive the message.", field="segment")
+    if not any(counts.get(channel) for channel in channels):
+        names = ", ".join(CHANNEL_NAMES.get(c, c) for c in channels)
+        raise InvalidInput(f"Nobody can receive this message by {names}. Choose another channel.", field="channels")
 
 
 async def send_message_to_card(

@@ -1,8 +1,10 @@
 """Who a channel can reach: one rule for sending a message and for counting the reach before.
 
-A campaign's message is skipped for a reason a person can read in the campaign log; `reach`
-counts the customers for whom there is no such reason. Both ask `skip_reason`, so the count an
-owner sees before sending is the count the sender then reaches.
+PUSH reaches every card: the message lands in the card page's inbox, and wallet passes and
+browsers that allow notifications are told on top. A campaign's message is skipped for a reason
+a person can read in the campaign log; `reach` counts the customers for whom there is no such
+reason. Both ask `skip_reason`, so the count an owner sees before sending is the count the
+sender then reaches.
 """
 
 from __future__ import annotations
@@ -48,9 +50,15 @@ def skip_reason(
             return "unsubscribed"
         return None if consent else "no_consent"
     if channel == "push":
-        if not wallet_push.has_wallet(contact.platforms):
-            return "no_wallet"
+        # Every card has its page, whose inbox keeps the message; wallet passes and subscribed
+        # browsers are told on top (`push_routes`).
         if pref is not None and pref.push_unsubscribed_at is not None:
             return "unsubscribed"
         return None
     return "unknown_channel"
+
+
+def push_routes(platforms: list[str] | None, web_push: bool) -> list[str]:
+    """Where a PUSH to a card shows up besides the card page's inbox: its wallet passes and the
+    browsers that asked to be notified. Empty: the inbox only."""
+    return [r for r, on in (("wallet", wallet_push.has_wallet(platforms)), ("web_push", web_push)) if on]

@@ -9,8 +9,9 @@ from hub.config import settings
 from hub.delivery.email import EmailContent, render_html, render_text
 from hub.domain import segments
 from hub.domain.campaigns.creating import clean_attachment
-from hub.domain.campaigns.eligibility import Contact, skip_reason
+from hub.domain.campaigns.eligibility import Contact, push_routes, skip_reason
 from hub.domain.campaigns.placeholders import SAMPLE, card_values, render
+from hub.domain.web_push import subscribed_cards
 from hub.models import Business, Card, CardTemplate, ContactPreference, Customer, MessengerIntegration
 
 
@@ -64,7 +65,9 @@ async def preview(
 
 
 async def reach(business_id: int, spec: dict[str, Any], *, kind: str = "broadcast") -> dict[str, Any]:
-    """How many of the audience each channel can reach."""
+    """How many of the audience each channel can reach. PUSH (`push`) is split by where it shows
+    up: `wallet` passes, `web_push` browsers (a card may have both), and `inbox_only`, the card
+    page alone."""
     recipients = await segments.recipients(business_id, segments.normalize(spec))
     customer_ids = [r.customer_id for r in recipients]
     customers = {
@@ -73,7 +76,16 @@ async def reach(business_id: int, spec: dict[str, Any], *, kind: str = "broadcas
     prefs = {p.customer_id: p for p in await ContactPreference.filter(customer_id__in=customer_ids)}
     platforms = dict(await Card.filter(id__in=[r.card_id for r in recipients]).values_list("id", "platforms"))
     integration = await MessengerIntegration.get_or_none(business_id=business_id, status="connected")
-    out = {"audience": len(recipients), "email": 0, "push": 0, "messenger": 0}
+    browsers = await subscribed_cards([r.card_id for r in recipients])
+    out = {
+        "audience": len(recipients),
+        "email": 0,
+        "push": 0,
+        "messenger": 0,
+        "wallet": 0,
+        "web_push": 0,
+        "inbox_only": 0,
+    }
     for r in recipients:
         customer = customers.get(r.customer_id, {})
         contact = Contact(
@@ -85,4 +97,8 @@ async def reach(business_id: int, spec: dict[str, Any], *, kind: str = "broadcas
         for channel in ("email", "push", "messenger"):
             if skip_reason(channel, contact, marketing=kind != "direct", integration=integration) is None:
                 out[channel] += 1
+                if channel == "push":
+                    routes = push_routes(contact.platforms, r.card_id in browsers)
+                    for route in routes or ["inbox_only"]:
+                        out[route] += 1
     return out

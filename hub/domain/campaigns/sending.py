@@ -26,6 +26,8 @@ from hub.delivery import wallet_push
 from hub.delivery.email import EmailContent, SmtpConfig, SmtpSender, build_message
 from hub.delivery.messenger import MessengerGateway
 from hub.delivery.results import SendResult
+from hub.delivery.web_push import WebPushSender
+from hub.domain import inbox, web_push
 from hub.domain.campaigns.consent import unsubscribe_token
 from hub.domain.campaigns.eligibility import Contact, skip_reason
 from hub.domain.campaigns.grants import ensure_grant
@@ -36,11 +38,13 @@ from hub.models import (
     Business,
     Campaign,
     CampaignDelivery,
+    CampaignGrant,
     Card,
     CardEvent,
     CardTemplate,
     ContactPreference,
     Customer,
+    InboxMessage,
     MessengerIntegration,
     Voucher,
 )
@@ -56,6 +60,12 @@ class Transports:
 
     smtp: SmtpSender | None = None
     gateways: dict[int, MessengerGateway] = field(default_factory=dict)
+    web_push: WebPushSender | None = None
+
+    def push_sender(self) -> WebPushSender:
+        if self.web_push is None:
+            self.web_push = WebPushSender.configured()
+        return self.web_push
 
     @classmethod
     def configured(cls) -> Transports:
@@ -211,12 +221,16 @@ async def _send_one(
     assert card is not None and customer is not None
     grant_note = ""
     voucher = None
+    grant = None
     if ctx.campaign.attachment:
         try:
             voucher = await ensure_grant(ctx.campaign, row, now=utcnow())
         except Exception as exc:  # a deleted pool must not stop the message itself
             log.exception("campaign %s: grant for customer %s failed", ctx.campaign.id, row.customer_id)
             grant_note = f"attachment not granted: {exc}"[:120]
+        grant = await CampaignGrant.get_or_none(
+            campaign_id=ctx.campaign.id, customer_id=row.customer_id, occasion=row.occasion
+        )
     values = await _values(ctx, card, customer, voucher)
     subject = render(ctx.campaign.subject or ctx.business.name, values)
     body = render(ctx.campaign.body, values)
@@ -235,11 +249,16 @@ async def _send_one(
         )
         result = await gateway.send(pref.messenger_hint or "", pref.messenger_address or "", text, key=key)
     else:
-        result = await wallet_push.notify_wallet(card.id, subject, body, key=key)
+        result = await _wallet_notice(card, subject, body, key)
     now = utcnow()
     if result.ok:
-        if await _delivered(ctx, row, token, card, subject, body, result, now, note=grant_note):
+        message = await _delivered(ctx, row, token, card, subject, body, result, now, note=grant_note, grant=grant)
+        if message is not None:
             summary.delivered += 1
+            if row.channel == "push":
+                assert isinstance(message, InboxMessage)
+                written = "; ".join(p for p in (result.detail, grant_note) if p)
+                await _notify_browsers(ctx, row, card, message, subject, body, transports, written)
         else:
             summary.lost_claims += 1
     elif result.permanent or row.attempts >= MAX_ATTEMPTS:
@@ -258,6 +277,48 @@ async def _send_one(
             detail=result.detail[:255],
         )
         summary.retrying += 1
+
+
+async def _wallet_notice(card: Card, subject: str, body: str, key: str) -> SendResult:
+    """PUSH always lands in the card page's inbox; a card in a wallet gets the pass notice too,
+    and only a wallet queue that is down for now holds the message back (it is retried)."""
+    if not wallet_push.has_wallet(card.platforms):
+        return SendResult.accepted("card inbox")
+    result = await wallet_push.notify_wallet(card.id, subject, body, key=key)
+    if result.ok or not result.permanent:
+        return result if not result.ok else SendResult.accepted(f"card inbox; {result.detail}")
+    return SendResult.accepted(f"card inbox; wallet: {result.detail}")
+
+
+async def _notify_browsers(
+    ctx: _Context,
+    row: CampaignDelivery,
+    card: Card,
+    message: InboxMessage,
+    subject: str,
+    body: str,
+    transports: Transports,
+    delivered_detail: str,
+) -> None:
+    """After the message is in the inbox: a notification in every browser subscribed to the card.
+    Best effort: the inbox has the message whatever the push services answer."""
+    if not await web_push.subscribed_cards([card.id]):
+        return
+    try:
+        outcome = await web_push.notify_card(
+            card,
+            title=subject or ctx.business.name,
+            body=body,
+            url=f"/c/{card.token}",  # a path: the service worker opens it on its own site
+            topic=f"m{message.id}",
+            sender=transports.push_sender(),
+        )
+    except Exception:
+        log.exception("campaign %s: web push for card %s failed", ctx.campaign.id, card.id)
+        return
+    # The delivery's detail says which browsers were told, next to what `_delivered` wrote.
+    written = "; ".join(p for p in (delivered_detail, str(outcome)) if p)
+    await CampaignDelivery.filter(id=row.id, status="delivered").update(detail=written[:255])
 
 
 async def _send_email(
@@ -333,7 +394,11 @@ async def _delivered(
     now: datetime,
     *,
     note: str = "",
-) -> bool:
+    grant: CampaignGrant | None = None,
+) -> InboxMessage | bool | None:
+    """Mark the row delivered with its journal row; a PUSH also puts the message in the card's
+    inbox and tells an open card page. None when another sender holds the row now."""
+    inboxed: InboxMessage | None = None
     async with in_transaction() as conn:
         marked = (
             await CampaignDelivery.filter(id=row.id, claim=token, status="sending")
@@ -347,7 +412,7 @@ async def _delivered(
             )
         )
         if not marked:
-            return False
+            return None
         await CardEvent.create(
             business_id=card.business_id,
             card_id=card.id,
@@ -365,6 +430,16 @@ async def _delivered(
             using_db=conn,
         )
         if row.channel == "push":
+            inboxed = await inbox.record(
+                conn,
+                card,
+                title=subject,
+                body=body,
+                campaign_id=ctx.campaign.id,
+                delivery_id=row.id,
+                voucher_id=grant.voucher_id if grant and not grant.draw_id else None,
+                draw_id=grant.draw_id if grant else None,
+            )
             message: CardMessage = {
                 "type": "card.message",
                 "business_id": card.business_id,
@@ -373,13 +448,14 @@ async def _delivered(
                 "token": card.token,
                 "campaign_id": ctx.campaign.id,
                 "delivery_id": row.id,
+                "message_id": inboxed.id,
                 "title": subject,
                 "body": body,
             }
             await outbox.record(conn, message)
     if row.channel == "push":
         outbox.committed()
-    return True
+    return inboxed or True
 
 
 async def _failed(

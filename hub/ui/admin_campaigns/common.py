@@ -11,6 +11,20 @@ from hub.runtime import runtime
 from hub.ui.admin.frame import when
 
 CHANNEL_LABELS = {"push": "PUSH", "email": "Email", "messenger": "Messenger"}
+
+
+def push_route_text(reach: dict[str, Any]) -> str:
+    """Where PUSH lands, from `campaigns.reach`: wallet passes, browser notifications, or only
+    the card page's inbox (seen when the customer next opens the card)."""
+    if reach.get("audience") == 1:
+        routes = [name for key, name in (("wallet", "wallet pass"), ("web_push", "browser notification")) if reach[key]]
+        return f"card inbox + {' + '.join(routes)}" if routes else "card inbox only (no wallet, no notifications)"
+    return (
+        f"{reach['push']}: wallet {reach['wallet']} · web push {reach['web_push']} · "
+        f"card inbox only {reach['inbox_only']}"
+    )
+
+
 STATUS_LABELS = {
     "draft": "Draft",
     "scheduled": "Scheduled",

@@ -13,7 +13,7 @@ from hub.errors import DomainError
 from hub.models import Business, CardTemplate, Location, PrizePool
 from hub.ui.admin.frame import Session, frame, show_error
 from hub.ui.admin.owner_pages import admin_page
-from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, enqueue
+from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, enqueue, push_route_text
 from hub.workers.campaign_jobs import enqueue_campaign
 
 MONTHS = {m: datetime(2000, m, 1).strftime("%B") for m in range(1, 13)}
@@ -189,7 +189,7 @@ class NewCampaign:
             show_error(error)
             return
         self.reach.text = (
-            f"{reach['audience']} customers · PUSH reaches {reach['push']} · email {reach['email']} · "
+            f"{reach['audience']} customers · PUSH reaches {push_route_text(reach)} · email {reach['email']} · "
             f"messenger {reach['messenger']}"
         )
 

@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from hub.clock import utcnow
 from hub.domain import codes
 from hub.domain.card_view import CardView
+from hub.domain.inbox import InboxItem
 from hub.i18n import Lang
-from hub.models import LotteryDraw
+from hub.models import LotteryDraw, Voucher, VoucherState
 from hub.ui.card_page import views
 from hub.ui.card_page.html import render
 from hub.ui.card_render import _image_source, qr_svg_data_url
@@ -89,8 +91,56 @@ def version(view: CardView | None, links: list[dict[str, Any]]) -> str:
         view.vouchers,
         view.history,
         links,
+        [_inbox_digest(m) for m in view.inbox],
     )
     return hashlib.sha256(repr(drawn).encode()).hexdigest()[:16]
+
+
+def _inbox_digest(message: InboxItem) -> tuple[Any, ...]:
+    voucher = message.voucher
+    shown = (voucher.id, voucher.state.value, voucher.expires_at) if voucher is not None else None
+    return (message.id, message.read, message.spin_waiting, shown)
+
+
+def _voucher_state(voucher: Voucher) -> str:
+    if voucher.state in (VoucherState.ISSUED, VoucherState.ACTIVE):
+        expired = voucher.expires_at is not None and voucher.expires_at <= utcnow()
+        return "expired" if expired else "active"
+    return voucher.state.value
+
+
+def _message_voucher(voucher: Voucher | None, lang: Lang, secret: bytes) -> dict[str, Any] | None:
+    """The voucher a message brought, in full while it can be used: title, QR, code, validity."""
+    if voucher is None:
+        return None
+    state = _voucher_state(voucher)
+    shown: dict[str, Any] = {"id": voucher.id, "title": voucher.title, "state": state}
+    shown["state_text"] = lang._(views.STATE_LABELS[state])
+    if state == "active":
+        shown["qr"] = qr_svg_data_url(codes.voucher_code(secret, voucher.id))
+        shown["code"] = codes.format_redeem_code(voucher.redeem_code)
+        shown["valid"] = (
+            lang._("Valid until {date}", date=lang.date_text(voucher.expires_at))
+            if voucher.expires_at
+            else lang._("No expiry date")
+        )
+    return shown
+
+
+def _inbox(view: CardView, lang: Lang, secret: bytes) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": m.id,
+            "title": m.title or view.business.name,
+            "body": m.body,
+            "when": lang.datetime_text(m.created_at, "short"),
+            "read": m.read,
+            "voucher": _message_voucher(m.voucher, lang, secret),
+            "spin": m.spin_waiting,
+            "draw_id": m.draw_id,
+        }
+        for m in view.inbox
+    ]
 
 
 def card_body(
@@ -146,6 +196,9 @@ def card_body(
         to_go=lang.number(max(required - view.stamps, 0)),
         vouchers=vouchers,
         finished=finished,
+        inbox=_inbox(view, lang, secret),
+        unread=view.unread,
+        token=view.card.token,
         code_qr=qr_svg_data_url(codes.rotating_card_code(secret, view.card.number)),
         number=view.card.number,
         wallets=[_wallet_button(link, lang) for link in links],

@@ -1,6 +1,7 @@
-"""/c/<token>: the customer's card as a server-rendered page, and the three small requests its
-script makes: the card's current state (on every event and every reconnect), the next
-rotating code, and the reveal of a lottery draw after its spin.
+"""/c/<token>: the customer's card as a server-rendered page, and the small requests its script
+makes: the card's current state (on every event and every reconnect), the next rotating code,
+the reveal of a lottery draw after its spin, a message opened in the inbox, and the browser's
+Web Push subscription ("Notify me"); plus the service worker that shows those notifications.
 
 No NiceGUI client is created: what stays on the server per open page is one Socket.IO room
 membership (`card:<token>`, joined by static/card.js on the hub at /rt/socket.io).
@@ -8,15 +9,19 @@ membership (`card:<token>`, joined by static/card.js on the hub at /rt/socket.io
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
 from typing import Any
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from hub.domain import codes
+from hub import ratelimit
+from hub.delivery.web_push import public_key
+from hub.domain import codes, inbox, web_push
 from hub.domain.card_view import CardView, card_for_page, current_view
 from hub.domain.lottery import reveal_draw
-from hub.errors import NotFound
+from hub.errors import DomainError, InvalidInput, NotFound, RateLimited
 from hub.i18n import Lang
 from hub.models import Card
 from hub.runtime import runtime
@@ -73,6 +78,7 @@ async def card_page(request: Request, token: str, lang: str | None = None, back:
         stamps=view.stamps,
         holder=view.holder,
         not_you_url=f"/join/{card.template_id}?fresh=1" if back else None,
+        push_key=_push_key(runtime().settings.vapid_private_key),
     )
 
 
@@ -112,3 +118,79 @@ async def reveal(request: Request, token: str, draw_id: int, lang: str | None = 
     except NotFound:  # the card was deleted mid-spin; its page says so once redrawn
         return _json({"error": "not_found"}, 404)
     return _json({"html": card_html.draw_result(draw, language)})
+
+
+@functools.cache
+def _push_key(private_key: str) -> str:
+    return public_key(private_key)
+
+
+async def _limit(request: Request, what: str) -> None:
+    """Writes from card pages: plenty for a customer, too few for a script."""
+    rt = runtime()
+    client = request.client.host if request.client else "unknown"
+    await ratelimit.hit(rt.redis, rt.settings.redis_prefix, f"card-{what}:{client}", limit=60, window=60)
+
+
+def _problem(error: DomainError) -> JSONResponse:
+    return _json(error.as_dict(), error.status)
+
+
+async def read_message(request: Request, token: str, message_id: int) -> JSONResponse:
+    """The customer opened a message: read from now on; answers the unread count left."""
+    try:
+        await _limit(request, "inbox")
+    except RateLimited as error:
+        return _problem(error)
+    unread = await inbox.mark_read(token, message_id)
+    if unread is None:
+        return _json({"error": "not_found"}, 404)
+    return _json({"unread": unread})
+
+
+async def _subscription(request: Request) -> dict[str, Any]:
+    try:
+        data = await request.json()
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise InvalidInput("Send the browser's push subscription as JSON.")
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    return {
+        "endpoint": str(data.get("endpoint") or ""),
+        "p256dh": str(keys.get("p256dh") or ""),
+        "auth": str(keys.get("auth") or ""),
+    }
+
+
+async def push_subscribe(request: Request, token: str) -> JSONResponse:
+    """ "Notify me": keep this browser's Web Push subscription for the card."""
+    try:
+        await _limit(request, "push")
+        sub = await _subscription(request)
+        await web_push.subscribe(token, sub["endpoint"], sub["p256dh"], sub["auth"])
+    except DomainError as error:
+        return _problem(error)
+    return _json({"subscribed": True}, 201)
+
+
+async def push_unsubscribe(request: Request, token: str) -> JSONResponse:
+    try:
+        await _limit(request, "push")
+        sub = await _subscription(request)
+    except DomainError as error:
+        return _problem(error)
+    await web_push.unsubscribe(token, sub["endpoint"])
+    return _json({"subscribed": False})
+
+
+SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "card-sw.js"
+
+
+async def service_worker() -> Response:
+    # At the root so that its scope can be /c/; never cached, so an update reaches every phone.
+    return Response(
+        SERVICE_WORKER.read_text(),
+        media_type="application/javascript",
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )

@@ -32,9 +32,13 @@
       retry = 1000;
       // The same picture twice is not redrawn: a late event must not cut short a stamp's pop.
       if (state.v !== version && state.html !== undefined) {
+        // What the customer has open (a message, the history) stays open across a redraw.
+        const open = [...root.querySelectorAll("details[open][id]")].map((item) => item.id);
         root.innerHTML = state.html;
+        for (const id of open) { const item = document.getElementById(id); if (item) item.open = true; }
         version = state.v;
         shown = state.stamps;
+        showNotify();
       }
       if (state.deleted) stop();
       for (const draw of state.draws) enqueueDraw(draw);
@@ -137,6 +141,92 @@
     setTimeout(() => item.remove(), 8000);
   }
 
+  // ---- the inbox: opening a message marks it read ----
+  function showUnread(count) {
+    const head = root.querySelector(".inbox-head");
+    if (!head) return;
+    let badge = head.querySelector(".badge");
+    if (count > 0) {
+      if (!badge) {
+        badge = document.createElement("span");
+        badge.className = "badge";
+        badge.dataset.mark = "unread-badge";
+        head.append(" ", badge);
+      }
+      badge.textContent = String(count);
+    } else if (badge) {
+      badge.remove();
+    }
+  }
+  root.addEventListener("toggle", async (event) => {
+    const item = event.target;
+    if (!(item instanceof HTMLDetailsElement) || !item.open || !item.classList.contains("unread")) return;
+    item.classList.remove("unread");
+    try {
+      const response = await fetch(`${base}/inbox/${encodeURIComponent(item.dataset.message)}/read`, {method: "POST", cache: "no-store"});
+      if (!response.ok) throw new Error(`read ${response.status}`);
+      showUnread((await response.json()).unread);
+    } catch (error) {
+      item.classList.add("unread");  // still unread on the server: opening it again tries again
+    }
+  }, true);
+  root.addEventListener("click", (event) => {
+    const spin = event.target.closest("[data-play-draw]");
+    if (!spin) return;
+    event.preventDefault();
+    seen.delete(Number(spin.dataset.playDraw));
+    refreshNow();  // the waiting draw comes with the state and is played
+  });
+
+  // ---- "Notify me": Web Push for this card in this browser ----
+  const pushKey = root.dataset.pushKey;
+  const pushable = Boolean(pushKey) && "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
+  const remembered = `stamphub:push:${token}`;
+  let notifying = false;
+  async function pushOn() {
+    if (!pushable || Notification.permission !== "granted" || localStorage.getItem(remembered) !== "on") return false;
+    const registration = await navigator.serviceWorker.getRegistration("/c/");
+    return Boolean(registration && await registration.pushManager.getSubscription());
+  }
+  async function showNotify() {
+    const button = root.querySelector("[data-notify]");
+    const on = root.querySelector("[data-notify-on]");
+    if (!button || !on) return;
+    const enabled = await pushOn().catch(() => false);
+    on.hidden = !enabled;
+    button.hidden = enabled || !pushable || Notification.permission === "denied";
+  }
+  function keyBytes(text) {
+    const raw = atob((text + "===".slice((text.length + 3) % 4)).replace(/-/g, "+").replace(/_/g, "/"));
+    return Uint8Array.from(raw, (c) => c.charCodeAt(0));
+  }
+  async function enablePush() {
+    if (notifying) return;
+    notifying = true;
+    try {
+      if (await Notification.requestPermission() !== "granted") return;
+      const registration = await navigator.serviceWorker.register("/card-sw.js", {scope: "/c/"});
+      await navigator.serviceWorker.ready;
+      const subscription = await registration.pushManager.getSubscription()
+        || await registration.pushManager.subscribe({userVisibleOnly: true, applicationServerKey: keyBytes(pushKey)});
+      const response = await fetch(`${base}/push`, {
+        method: "POST",
+        headers: {"Content-Type": "application/json"},
+        body: JSON.stringify(subscription),
+      });
+      if (response.ok) localStorage.setItem(remembered, "on");
+    } catch (error) {
+      // No push service in this browser (or it refused): the inbox still has every message.
+    } finally {
+      notifying = false;
+      showNotify();
+    }
+  }
+  root.addEventListener("click", (event) => {
+    if (event.target.closest("[data-notify]")) enablePush();
+  });
+  showNotify();
+
   // ---- the live connection ----
   const socket = io({
     path: "/rt/socket.io",
@@ -161,6 +251,7 @@
   socket.onAny((type, event) => {
     if (type === "card.message") {
       toast(event.title ? `${event.title}: ${event.body}` : event.body);
+      soon(50);  // the message joins the inbox
       return;
     }
     // One operation emits several events at once; they are drawn once.
