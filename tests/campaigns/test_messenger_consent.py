@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from hub.api.app import create_api_app
 from hub.domain import campaigns
-from hub.models import CampaignDelivery, ContactPreference
+from hub.errors import InvalidInput
+from hub.models import ContactPreference
 from tests.campaigns.conftest import make_audience
 
 
@@ -35,11 +37,7 @@ async def test_a_customer_opts_in_on_whatsapp_and_out_again_with_stop(gateway):
         stop = {"channel": "whatsapp", "address": phone}
         response = await api.post("/api/v1/messenger/opt-out", json=stop, headers=auth)
         assert response.json() == {"unsubscribed": 1}
-    again = await campaigns.send_message_to_card(audience.shop.business_id, card.id, ["messenger"], "", "Hi again")
-    await campaigns.fan_out(again.id)
-    transports = campaigns.Transports()
-    await campaigns.send_range(again.id, transports=transports)
-    await transports.close()
-    row = await CampaignDelivery.get(campaign_id=again.id)
-    assert (row.status, row.reason) == ("skipped", "unsubscribed")
+    # STOP is honoured before sending: the owner is told nobody can receive it by messenger.
+    with pytest.raises(InvalidInput, match="Nobody can receive this message by messenger"):
+        await campaigns.send_message_to_card(audience.shop.business_id, card.id, ["messenger"], "", "Hi again")
     assert len(gateway.to(phone)) == 1
