@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hub.domain import stamps, vouchers
+from hub.domain import vouchers
 from hub.workers.loop import run
 
 
@@ -14,14 +14,6 @@ def expire_inbox_messages() -> int:
     from hub.domain import inbox
 
     return run(inbox.delete_expired)
-
-
-def add_stamp(business_id: int, card_id: int, idempotency_key: str | None = None) -> str:
-    async def stamp() -> str:
-        result = await stamps.add_stamp(business_id, card_id, idempotency_key=idempotency_key, source="job")
-        return result.outcome
-
-    return run(stamp)
 
 
 def end_expired_grace() -> int:

@@ -4,12 +4,15 @@ import asyncio
 import subprocess
 import sys
 import uuid
+from datetime import timedelta
 
 import httpx
 import pytest
 import socketio
 
+from hub.clock import utcnow
 from hub.domain import codes
+from hub.domain.vouchers import issue_manual_voucher
 from hub.workers.queue import job_queue
 from tests.realtime.sockets import Watcher
 from tests.servers import ROOT, running_server, server_env
@@ -69,8 +72,11 @@ async def test_an_event_from_an_rq_worker_reaches_a_web_watcher(two_servers, sho
     _, second = two_servers
     watcher = await Watcher().connect(second.url, {"card_token": shop.card.token})
     try:
-        queue = job_queue(server_env()["REDIS_URL"])
-        queue.enqueue("hub.workers.jobs.add_stamp", shop.business_id, shop.card.id)
+        voucher = await issue_manual_voucher(
+            shop.business_id, shop.card.id, title="Sorry cake", expires_at=utcnow() + timedelta(seconds=1)
+        )
+        await asyncio.sleep(1)
+        job_queue(server_env()["REDIS_URL"]).enqueue("hub.workers.jobs.expire_vouchers")
         worker = subprocess.run(
             [sys.executable, "-m", "hub.cli", "worker", "--burst"],
             cwd=ROOT,
@@ -80,7 +86,7 @@ async def test_an_event_from_an_rq_worker_reaches_a_web_watcher(two_servers, sho
             timeout=60,
         )
         assert worker.returncode == 0, worker.stderr
-        event = await watcher.wait_for("card.updated", stamps=1)
+        event = await watcher.wait_for("voucher.expired", voucher_id=voucher.id)
         assert event["number"] == shop.card.number
     finally:
         await watcher.close()
