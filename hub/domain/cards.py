@@ -12,6 +12,7 @@ from hub.clock import local_today, utcnow
 from hub.domain import codes, plans
 from hub.domain.text import clean_email, clean_name
 from hub.errors import InvalidInput, NotFound
+from hub.i18n import supported
 from hub.models import Business, Card, CardEvent, CardTemplate, Customer, Voucher, VoucherState
 from hub.realtime import outbox
 from hub.realtime.events import CardDeleted, CardIssued, CardState, CardUpdated
@@ -51,6 +52,7 @@ async def issue_card(
     marketing_consent: bool = False,
     platform: str = "web",
     joined: bool = False,
+    language: str | None = None,
 ) -> Card:
     """A new customer with a card of the template; name, email and birthday are checked here for
     every path that issues cards (join page, API, admin). A card the business issues is a card
@@ -75,6 +77,7 @@ async def issue_card(
                     email=email,
                     birthday=birthday,
                     marketing_consent=marketing_consent,
+                    language=supported(language),
                     using_db=conn,
                 )
                 card = await Card.create(

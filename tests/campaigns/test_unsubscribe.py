@@ -31,7 +31,7 @@ async def email_everyone(audience, name: str) -> int:
 
 
 def link_in(mail) -> str:
-    return re.search(r"Unsubscribe: (\S+)", mail.part("plain")).group(1)
+    return re.search(r"Unsubscribe\n(\S+)", mail.part("plain")).group(1)
 
 
 async def test_the_unsubscribe_link_stops_emails_to_that_customer_only(pages: User, live, redis, smtp):

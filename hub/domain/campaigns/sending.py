@@ -288,6 +288,7 @@ async def _send_email(
         voucher_title=values["voucher"] or None,
         voucher_code=values["voucher_code"] or None,
         voucher_expires=values["voucher_expires"] or None,
+        language=customer.language or ctx.business.language,
     )
     message = build_message(content, transports.smtp.config.sender)
     return await asyncio.to_thread(transports.smtp.send, message, customer.email)

@@ -125,6 +125,7 @@ async def join_submit(request: Request, template_id: IdPath, lang: str | None = 
             ip=request.client.host if request.client else "unknown",
             name=values["name"],
             email=values["email"] or None,
+            language=language.code,
             birthday=born,
             consent=values["consent"],
         )
