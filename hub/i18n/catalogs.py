@@ -28,6 +28,10 @@ SOURCES = (
     "ui/scanner/verdicts.py",
     "ui/scanner/camera.py",
     "ui/inserts",
+    "ui/admin_campaigns/unsubscribe.py",
+    "delivery/email.py",
+    "wallet/labels.py",
+    "domain/inserts.py",
 )
 # The server-rendered customer pages' templates mark strings the same way: `_("…")`; a
 # `{# NOTE: … #}` comment on the line above reaches the translators.

@@ -78,3 +78,23 @@ async def test_a_forged_unsubscribe_link_is_refused(pages: User, live, redis):
     audience = await make_audience(1)
     await pages.open(f"/u/{audience.cards[0].customer_id}.deadbeef")
     await pages.should_see(marker="unsubscribe-invalid")
+
+
+async def test_the_email_and_its_unsubscribe_page_speak_the_customer_s_language(
+    pages: User, live, redis, smtp, configure, tmp_path
+):
+    from hub.models import Customer
+    from tests.catalogues import stand_in, write_catalogue
+
+    write_catalogue(tmp_path, "he")
+    configure(LOCALES_DIR=str(tmp_path))
+    audience = await make_audience(1)
+    await Customer.filter(id=audience.cards[0].customer_id).update(language="he")
+    await email_everyone(audience, "First")
+    mail = smtp.to(audience.emails[0])[0]
+    assert stand_in("he", "Open my card") in mail.part("html")
+    link = re.search(rf"{stand_in('he', 'Unsubscribe')}\n(\S+)", mail.part("plain")).group(1)
+    await pages.open(link.removeprefix("http://testserver"))
+    await pages.should_see(stand_in("he", "Stop the emails of Campaign Café?"))
+    pages.find(marker="unsubscribe-email").click()
+    await pages.should_see(stand_in("he", "You get no more emails from us."), retries=50)
