@@ -30,7 +30,14 @@ def server(tmp_path_factory) -> Iterator[Server]:
         yield process
 
 
-async def test_the_kiosk_in_arabic_reads_from_the_right(browser: Browser, server: Server, shop):
+@pytest.fixture
+def artifacts_dir() -> Path:
+    path = Path(os.environ.get("TEST_ARTIFACTS") or ROOT / "test-artifacts")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+async def test_the_kiosk_in_arabic_reads_from_the_right(browser: Browser, server: Server, shop, artifacts_dir):
     context = await browser.new_context(base_url=server.url, viewport=TABLET, permissions=["camera"])
     try:
         kiosk = await context.new_page()
@@ -43,8 +50,6 @@ async def test_the_kiosk_in_arabic_reads_from_the_right(browser: Browser, server
             await expect(prompt).to_be_visible()
             assert await prompt.evaluate("e => getComputedStyle(e).direction") == "rtl"
         assert await kiosk.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
-        path = Path(os.environ.get("TEST_ARTIFACTS") or ROOT / "test-artifacts")
-        path.mkdir(parents=True, exist_ok=True)
-        await kiosk.screenshot(path=path / "kiosk-arabic-1024px.png")
+        await kiosk.screenshot(path=artifacts_dir / "kiosk-arabic-1024px.png")
     finally:
         await context.close()
