@@ -83,3 +83,23 @@ def test_what_we_write_around_the_owner_s_message_is_in_the_customer_s_language(
     english = render_html(_mail("en"))
     assert '<html lang="en" dir="ltr">' in english and ">Open my card<" in english
     assert "بطاقة" not in english
+
+
+def test_a_voucher_s_expiry_is_written_as_the_customer_s_language_writes_dates(offered):
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from hub.domain.campaigns.placeholders import voucher_line, voucher_values
+    from tests.catalogues import stand_in
+
+    offered("de")
+    voucher = SimpleNamespace(
+        title="Gratis Kaffee", redeem_code="ABCDEFGH", expires_at=datetime(2026, 12, 31, 23, 30, tzinfo=UTC)
+    )
+    german = voucher_values(voucher, ZoneInfo("Europe/Berlin"), "de")
+    assert german["voucher_expires"] == "01.01.2027"  # a moment counts in the business's time zone
+    assert voucher_line(german, "de").endswith(f"({stand_in('de', 'Valid until 01.01.2027')})")
+    english = voucher_values(voucher, ZoneInfo("UTC"))
+    assert english["voucher_expires"] == "Dec 31, 2026"
+    assert voucher_line(english).endswith("(Valid until Dec 31, 2026)")

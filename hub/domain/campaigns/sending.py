@@ -231,7 +231,14 @@ async def _send_one(
                 ctx.integration.base_url, ctx.integration.token
             )
         text = "\n\n".join(
-            p for p in (f"*{subject}*" if subject else "", body, voucher_line(values), values["card_url"]) if p
+            p
+            for p in (
+                f"*{subject}*" if subject else "",
+                body,
+                voucher_line(values, customer.language or ctx.business.language),
+                values["card_url"],
+            )
+            if p
         )
         result = await gateway.send(pref.messenger_hint or "", pref.messenger_address or "", text, key=key)
     else:
@@ -310,7 +317,7 @@ async def _values(ctx: _Context, card: Card, customer: Customer, voucher: Vouche
             template=template,
             public_url=ctx.public_url,
         ),
-        **voucher_values(voucher, ctx.zone),
+        **voucher_values(voucher, ctx.zone, customer.language or ctx.business.language),
         "_template_id": template.id,
     }
 
