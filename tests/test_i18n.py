@@ -185,3 +185,11 @@ def test_dates_numbers_and_money_follow_the_locale(offered):
     assert "2026" in Lang("ko", "Asia/Seoul").date_text(moment)
     assert Lang("de").money(4.5, "EUR") == "4,50\xa0€"
     assert Lang("en").money(4.5, "USD") == "$4.50"
+
+
+def test_a_plural_needs_every_form_the_language_has(configure, tmp_path):
+    ids = ("{count} stamp", "{count} stamps")
+    write_catalogue(tmp_path, "ru", plurals={ids: ("{count} штамп", "{count} штампа")})
+    configure(LOCALES_DIR=str(tmp_path))
+    trouble = problems(catalog("ru"), [*template_ids(), ids[0]])
+    assert len(trouble) == 1 and repr(ids[0]) in trouble[0]  # Russian has three forms

@@ -133,6 +133,8 @@ def problems(catalog: Catalog, wanted: list[str] | tuple[str, ...]) -> list[str]
         allowed = set().union(*(placeholders(s) for s in sources))
         if not all(form and form.strip() for form in forms):
             found.append(f"untranslated: {msgid!r}")
+        elif isinstance(message.id, tuple) and len(forms) != catalog.num_plurals:
+            found.append(f"{len(forms)} plural forms instead of {catalog.num_plurals}: {msgid!r}")
         elif message.fuzzy:
             found.append(f"fuzzy: {msgid!r}")
         elif isinstance(message.id, str) and placeholders(forms[0]) != allowed:
@@ -171,6 +173,12 @@ def _offered(extra: Path | None) -> tuple[tuple[str, str], ...]:
     return tuple(ready)
 
 
+@functools.cache
+def _offered_tags(extra: Path | None) -> dict[str, str]:
+    """Offered codes by their browser spelling: pt-br -> pt_BR."""
+    return {code.lower().replace("_", "-"): code for code, _ in _offered(extra)}
+
+
 def translations(code: str) -> Translations:
     """The compiled catalogue of an offered language (cached for the process)."""
     if code not in languages():
@@ -193,16 +201,16 @@ def supported(code: str | None) -> str | None:
     """The offered code for a tag like `de`, `pt-BR`, `zh-TW` or `iw`, else None."""
     if not code:
         return None
-    offered = languages()
+    by_tag = _offered_tags(_extra_dir())
     tag = code.strip().replace("_", "-").lower()
-    by_tag = {known.lower().replace("_", "-"): known for known in offered}
     parts = tag.split("-")
     # The most specific spelling first: zh-hant-tw, zh-hant, zh.
     for length in range(len(parts), 0, -1):
         prefix = "-".join(parts[:length])
-        for candidate in (by_tag.get(prefix), _ALIASES.get(prefix)):
-            if candidate in offered:
-                return candidate
+        if prefix in by_tag:
+            return by_tag[prefix]
+        if (alias := _ALIASES.get(prefix)) and alias.lower().replace("_", "-") in by_tag:
+            return alias
     return None
 
 
