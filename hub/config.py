@@ -39,6 +39,7 @@ class CoreSettings(BaseSettings):
     # NiceGUI's own: where it keeps browser sessions (a folder, or a Redis).
     nicegui_storage_path: str | None = None
     nicegui_redis_url: str | None = None
+    locales_dir: Path | None = None
 
 
 class SmtpSettings(BaseSettings):
@@ -135,6 +136,8 @@ class Settings:
     # True when NICEGUI_STORAGE_PATH or NICEGUI_REDIS_URL says where sessions live; otherwise
     # they are kept in the data folder.
     sessions_placed: bool
+    # Translation catalogues read before the shipped ones (hub.i18n).
+    locales_dir: Path | None
     smtp: SmtpSettings
     payments: PaymentSettings
     wallet: WalletSettings
@@ -204,6 +207,7 @@ def settings() -> Settings:
         redis_prefix=core.redis_prefix,
         public_url_set=bool(core.public_url),
         sessions_placed=bool(core.nicegui_storage_path or core.nicegui_redis_url),
+        locales_dir=core.locales_dir.resolve() if core.locales_dir else None,
         smtp=SmtpSettings(),
         payments=PaymentSettings(),
         wallet=WalletSettings(),

@@ -141,6 +141,22 @@ def configure():
 
 
 @pytest.fixture
+def offered(configure, tmp_path):
+    """`offered("de", "ar")`: complete stand-in catalogues for those languages (tests/catalogues.py),
+    so a test of how languages are chosen and shown does not wait for the translators."""
+    from tests.catalogues import write_catalogue
+
+    root = tmp_path / "locales"
+
+    def make(*codes: str) -> None:
+        for code in codes:
+            write_catalogue(root, code)
+        configure(LOCALES_DIR=str(root))
+
+    return make
+
+
+@pytest.fixture
 def clock_at():
     """Set the product's one clock for this test: `clock = clock_at(when)`, then `clock.set()` or
     `clock.advance()`. Every row written and every check made in this process follows it."""

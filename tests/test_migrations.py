@@ -100,3 +100,22 @@ async def test_migrate_gives_existing_businesses_the_two_minute_visit_window():
         assert json.loads(_run("-m", "hub.cli", "migrate", url=url))["applied"] == []
     finally:
         await _drop(url)
+
+
+_READ_LANGUAGE = _READ.replace("SELECT name, visit_window_seconds FROM business", "SELECT name, language FROM business")
+
+
+async def test_migrate_gives_existing_businesses_english_as_their_cards_language():
+    old = TMP / f"old-migrations-{uuid.uuid4().hex[:8]}"
+    (old / "models").mkdir(parents=True)
+    for path in sorted((ROOT / "migrations" / "models").glob("*.py")):
+        if int(path.name.split("_", 1)[0]) < 15:
+            shutil.copy(path, old / "models" / path.name)
+    url = await _fresh_database()
+    try:
+        _run("-c", _OLD_RELEASE, url, str(old), url=url)
+        applied = json.loads(_run("-m", "hub.cli", "migrate", url=url))["applied"]
+        assert any("card_language" in name for name in applied)
+        assert json.loads(_run("-c", _READ_LANGUAGE, url, url=url)) == [{"name": "Old Café", "language": "en"}]
+    finally:
+        await _drop(url)

@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from hub.config import settings
 from hub.delivery.results import SendResult
+from hub.i18n import N_, Lang
 
 DEFAULT_TIMEOUT = 20.0
 
@@ -88,6 +89,14 @@ class EmailContent:
     voucher_title: str | None = None
     voucher_code: str | None = None
     voucher_expires: str | None = None
+    # The customer's language (hub.i18n): the owner writes the message, we write around it.
+    language: str = "en"
+
+
+# NOTE: At the foot of a campaign e-mail, before the unsubscribe link; {business} is the shop's name.
+WHY = N_("You get this because you hold a stamp card of {business}.")
+# NOTE: A link (and, in plain-text e-mails, a label before the address) that stops the shop's e-mails.
+UNSUBSCRIBE = N_("Unsubscribe")
 
 
 def _paragraphs(text: str) -> str:
@@ -98,24 +107,26 @@ def _paragraphs(text: str) -> str:
 
 
 def render_html(content: EmailContent) -> str:
+    lang = Lang(content.language)
+    _ = lang._
     c = content.colors
     bg, fg, accent = c.get("background", "#3b2416"), c.get("foreground", "#fff8ef"), c.get("accent", "#e0a458")
     esc = html.escape
     voucher = ""
     if content.voucher_title:
         expires = (
-            f'<div style="font-size:13px;opacity:.8">Valid until {esc(content.voucher_expires)}</div>'
+            f'<div style="font-size:13px;opacity:.8">{esc(_("Valid until {date}", date=content.voucher_expires))}</div>'
             if content.voucher_expires
             else ""
         )
         voucher = (
             f'<div style="border:2px dashed {esc(accent)};border-radius:12px;padding:16px;margin:18px 0;'
             f'text-align:center"><div style="font-size:18px;font-weight:bold">{esc(content.voucher_title)}</div>'
-            f'<div style="font-family:monospace;font-size:22px;letter-spacing:2px;margin-top:6px">'
+            f'<div dir="ltr" style="font-family:monospace;font-size:22px;letter-spacing:2px;margin-top:6px">'
             f"{esc(content.voucher_code or '')}</div>{expires}</div>"
         )
     return (
-        '<!doctype html><html><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{esc(lang.html_lang)}" dir="{lang.dir}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width"><title>{esc(content.subject)}</title></head>'
         f'<body style="margin:0;background:#f4f1ec;font-family:Helvetica,Arial,sans-serif">'
         f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0"><tr><td align="center" '
@@ -127,26 +138,31 @@ def render_html(content: EmailContent) -> str:
         f'<tr><td style="padding:8px 28px;font-size:16px">{_paragraphs(content.text)}{voucher}</td></tr>'
         f'<tr><td style="padding:8px 28px 28px 28px"><a href="{esc(content.card_url)}" style="display:inline-block;'
         f"background:{esc(accent)};color:{esc(bg)};padding:12px 22px;border-radius:24px;text-decoration:none;"
-        f'font-weight:bold">Open my card</a></td></tr></table>'
-        f'<p style="font-size:12px;color:#777;max-width:560px">You get this because you hold a stamp card of '
-        f'{esc(content.business_name)}. <a href="{esc(content.unsubscribe_url)}" style="color:#777">Unsubscribe</a>'
+        f'font-weight:bold">{esc(_("Open my card"))}</a></td></tr></table>'
+        f'<p style="font-size:12px;color:#777;max-width:560px">{esc(_(WHY, business=content.business_name))} '
+        f'<a href="{esc(content.unsubscribe_url)}" style="color:#777">{esc(_(UNSUBSCRIBE))}</a>'
         f"</p></td></tr></table></body></html>"
     )
 
 
 def render_text(content: EmailContent) -> str:
+    _ = Lang(content.language)._
     lines = [content.text.strip(), ""]
+    # Each label on a line of its own and its value under it: no colon to place per language.
     if content.voucher_title:
-        lines += [f"Your voucher: {content.voucher_title}", f"Redeem code: {content.voucher_code}"]
+        lines += [content.voucher_title, _("Redeem code"), content.voucher_code or ""]
         if content.voucher_expires:
-            lines.append(f"Valid until {content.voucher_expires}")
+            lines.append(_("Valid until {date}", date=content.voucher_expires))
         lines.append("")
     lines += [
-        f"Your card: {content.card_url}",
+        _("Your stamp card"),
+        content.card_url,
         "",
         "--",
         f"{content.business_name}",
-        f"Unsubscribe: {content.unsubscribe_url}",
+        _(WHY, business=content.business_name),
+        _(UNSUBSCRIBE),
+        content.unsubscribe_url,
     ]
     return "\n".join(lines) + "\n"
 

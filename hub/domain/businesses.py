@@ -10,6 +10,7 @@ from hub.domain import access
 from hub.domain.plans import check_new_seat
 from hub.domain.text import clean_email, clean_name, plain
 from hub.errors import InvalidInput, NotFound, Unauthorized
+from hub.i18n import languages
 from hub.models import Business, Location, OwnerAccount, StaffSeat
 from hub.passwords import hash_password, verify_password
 from hub.realtime import outbox
@@ -97,6 +98,15 @@ async def reset_seat_password(business_id: int, seat_id: int, password: str) -> 
         if not changed:
             raise NotFound("No such staff login.")
         await access.record_ended(conn, business_id, "seat", seat_id)
+
+
+async def set_card_language(business_id: int, code: str) -> None:
+    """The language customers see when their browser names none we offer; only a language
+    with a complete translation can be chosen."""
+    if code not in languages():
+        raise InvalidInput("Choose one of the languages in the list.", field="language")
+    if not await Business.filter(id=business_id).update(language=code):
+        raise NotFound("No such business.")
 
 
 # --- Reads for the owner's pages ---------------------------------------------------------

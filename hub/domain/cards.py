@@ -11,6 +11,7 @@ from hub.clock import local_today, utcnow
 from hub.domain import codes, journal, plans
 from hub.domain.text import clean_email, clean_name
 from hub.errors import InvalidInput, NotFound
+from hub.i18n import supported
 from hub.models import Business, Card, CardTemplate, Customer, Voucher, VoucherState
 from hub.realtime import outbox
 from hub.realtime.events import CardDeleted, CardIssued, CardState, CardUpdated
@@ -50,6 +51,7 @@ async def issue_card(
     marketing_consent: bool = False,
     platform: str = "web",
     joined: bool = False,
+    language: str | None = None,
 ) -> Card:
     """A new customer with a card of the template; name, email and birthday are checked here for
     every path that issues cards (join page, API, admin). A card the business issues is a card
@@ -74,6 +76,7 @@ async def issue_card(
                     email=email,
                     birthday=birthday,
                     marketing_consent=marketing_consent,
+                    language=supported(language),
                     using_db=conn,
                 )
                 card = await Card.create(

@@ -29,6 +29,7 @@ from hub.domain.locks import lock_card
 from hub.domain.outcomes import ScanResult
 from hub.domain.stamps import add_stamp
 from hub.errors import ForeignCard, ForgedCode, IdempotencyReplay, InvalidInput, MalformedCode, NotFound
+from hub.i18n import N_, Lang
 from hub.models import Business, Card, CardTemplate, InsertBatch, InsertCode, LotteryDraw, PrizePool
 from hub.pdf import image_pdf
 from hub.realtime import outbox
@@ -339,28 +340,51 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[s
     return lines
 
 
-def instructions(kind: str) -> str:
-    gift = "a stamp" if kind == "stamp" else "a lottery draw"
-    return f"Scan with your phone camera for {gift}.\nNew here? Join in seconds, no app needed.\nEach code works once."
+# NOTE: Printed delivery insert: the headline beside the QR code; capitals where the language has them.
+HEADLINES = {"stamp": N_("FREE STAMP"), "lottery": N_("LOTTERY DRAW")}
+SCAN = {
+    # NOTE: Printed delivery insert: what scanning its QR code gives.
+    "stamp": N_("Scan with your phone camera for a stamp."),
+    # NOTE: Printed delivery insert: what scanning its QR code gives (a spin of the shop's prize draw).
+    "lottery": N_("Scan with your phone camera for a lottery draw."),
+}
+# NOTE: Printed delivery insert, for people without a stamp card yet.
+NEW_HERE = N_("New here? Join in seconds, no app needed.")
+# NOTE: Printed delivery insert: each printed QR code can be used one time only.
+ONCE = N_("Each code works once.")
+# NOTE: Printed delivery insert: the code's serial number under the QR code.
+SERIAL = N_("No. {code}")
+
+
+def instructions(kind: str, lang: Lang | None = None) -> str:
+    _ = (lang or Lang())._
+    scan = SCAN.get(kind, SCAN["stamp"])
+    return "\n".join((_(scan), _(NEW_HERE), _(ONCE)))
 
 
 def render_sheets(
-    urls: list[str], *, business_name: str, card_name: str, kind: str, design: dict[str, Any]
+    urls: list[str], *, business_name: str, card_name: str, kind: str, design: dict[str, Any], language: str = "en"
 ) -> list[Image.Image]:
     """A4 pages (150 dpi) of cut-out cards, eight per page, in the card's colours."""
-    return list(render_pages(urls, business_name=business_name, card_name=card_name, kind=kind, design=design))
+    return list(
+        render_pages(
+            urls, business_name=business_name, card_name=card_name, kind=kind, design=design, language=language
+        )
+    )
 
 
 def render_pages(
-    urls: list[str], *, business_name: str, card_name: str, kind: str, design: dict[str, Any]
+    urls: list[str], *, business_name: str, card_name: str, kind: str, design: dict[str, Any], language: str = "en"
 ) -> Iterator[Image.Image]:
-    """`render_sheets` one page at a time."""
+    """`render_sheets` one page at a time, in the business's language."""
+    lang = Lang(language)
     background = _colour(design.get("background"), "#3b2416")
     foreground = _colour(design.get("foreground"), "#fff8ef")
     cell_w = (PAGE[0] - 2 * MARGIN) // COLUMNS
     cell_h = (PAGE[1] - 2 * MARGIN) // ROWS
     body_font, small_font = _font(21), _font(16)
-    headline = "FREE STAMP" if kind == "stamp" else "LOTTERY DRAW"
+    headline = lang._(HEADLINES.get(kind, HEADLINES["stamp"]))
+    text = instructions(kind, lang)
     for start in range(0, len(urls), PER_PAGE):
         page = Image.new("RGB", PAGE, "white")
         draw = ImageDraw.Draw(page)
@@ -396,11 +420,11 @@ def render_pages(
                 draw.text((tx, ty), line, font=body_font, fill=foreground)
                 ty += 28
             ty += 10
-            for line in _wrap(draw, instructions(kind), small_font, text_width)[:9]:
+            for line in _wrap(draw, text, small_font, text_width)[:9]:
                 draw.text((tx, ty), line, font=small_font, fill=foreground)
                 ty += 21
             code_id = url.rsplit("/", 1)[-1].split(".")[1]
-            draw.text((qx + 4, qy + qr_box + 10), f"No. {code_id}", font=small_font, fill=foreground)
+            draw.text((qx + 4, qy + qr_box + 10), lang._(SERIAL, code=code_id), font=small_font, fill=foreground)
         yield page
 
 
@@ -417,6 +441,7 @@ async def _batch_pages(batch: InsertBatch, secret: bytes, public_url: str) -> tu
         "card_name": template.name,
         "kind": batch.kind,
         "design": template.design or {},
+        "language": business.language,
     }
 
 

@@ -70,6 +70,7 @@ async def join(
     email: str | None = None,
     birthday: date | None = None,
     consent: bool = False,
+    language: str | None = None,
 ) -> Card:
     """Issue a web card for the template's business; raises RateLimited (JoinsPaused when the
     business's daily cap is reached), InvalidInput, NotFound."""
@@ -90,6 +91,7 @@ async def join(
         email=email,
         birthday=birthday,
         marketing_consent=consent,
+        language=language,
         platform="web",
         joined=True,
     )

@@ -19,6 +19,8 @@ class Business(Model):
     visit_window_seconds = fields.IntField(default=120)
     # The new owner's checklist: when the join poster was first downloaded from the console.
     poster_printed_at = fields.DatetimeField(null=True)
+    # The customer pages' language when the browser asks for none we offer (a hub.i18n code).
+    language = fields.CharField(max_length=16, default="en")
     created_at = Timestamp(auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,9 @@ class Customer(Model):
     email = fields.CharField(max_length=254, null=True, db_index=True)
     birthday = fields.DateField(null=True)
     marketing_consent = fields.BooleanField(default=False)
+    # The language the customer's pages were in when they joined: their e-mails and wallet pass
+    # speak it (hub.i18n code; None: the business's language).
+    language = fields.CharField(max_length=16, null=True)
     created_at = Timestamp(auto_now_add=True)
 
     class Meta:

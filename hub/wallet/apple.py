@@ -20,7 +20,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 
-from hub.wallet import images
+from hub.i18n import Lang
+from hub.wallet import images, labels
 from hub.wallet.config import AppleConfig
 from hub.wallet.content import PassContent
 
@@ -46,6 +47,8 @@ def check_token(secret: bytes, card_id: int, presented: str) -> bool:
 
 def pass_json(content: PassContent, conf: AppleConfig, *, secret: bytes, public_url: str) -> dict[str, Any]:
     design = content.design
+    lang = Lang(content.language)
+    _ = lang._
     organization = content.business_name + (" (development)" if conf.development else "")
     stamps_value = f"{content.stamps} / {content.stamps_required}"
     data: dict[str, Any] = {
@@ -74,28 +77,28 @@ def pass_json(content: PassContent, conf: AppleConfig, *, secret: bytes, public_
             "headerFields": [
                 {
                     "key": "stamps",
-                    "label": "Stamps",
+                    "label": _(labels.STAMPS),
                     "value": stamps_value,
-                    "changeMessage": "Stamps: %@",
+                    "changeMessage": _(labels.STAMPS_CHANGED, count="%@"),
                     "textAlignment": "PKTextAlignmentRight",
                 }
             ],
             "primaryFields": [],
             "secondaryFields": [
-                {"key": "member", "label": "Member", "value": content.customer_name},
+                {"key": "member", "label": _(labels.MEMBER), "value": content.customer_name},
                 {
                     "key": "rewards",
-                    "label": "Rewards ready",
+                    "label": _(labels.REWARDS_READY),
                     "value": content.active_vouchers,
-                    "changeMessage": "Rewards ready: %@",
+                    "changeMessage": _(labels.REWARDS_CHANGED, count="%@"),
                     "textAlignment": "PKTextAlignmentRight",
                 },
             ],
             "auxiliaryFields": [
-                {"key": "reward", "label": "Reward", "value": content.reward_title},
+                {"key": "reward", "label": _(labels.REWARD), "value": content.reward_title},
                 {
                     "key": "number",
-                    "label": "Card",
+                    "label": _(labels.CARD),
                     "value": f"#{content.number}",
                     "textAlignment": "PKTextAlignmentRight",
                 },
@@ -103,21 +106,18 @@ def pass_json(content: PassContent, conf: AppleConfig, *, secret: bytes, public_
             "backFields": [
                 {
                     "key": "page",
-                    "label": "Your card online",
+                    "label": _(labels.ONLINE),
                     "value": content.page_url,
-                    "attributedValue": f'<a href="{content.page_url}">Open your card</a>',
+                    "attributedValue": f'<a href="{content.page_url}">{_(labels.OPEN)}</a>',
                 },
                 {
                     "key": "how",
-                    "label": "How it works",
-                    "value": (
-                        f"Show the code at the counter to collect a stamp. "
-                        f"{content.stamps_required} stamps earn: {content.reward_title}."
-                    ),
+                    "label": _(labels.HOW),
+                    "value": labels.how_it_works(lang, content.stamps_required, content.reward_title),
                 },
-                {"key": "issuer", "label": "Issued by", "value": organization},
+                {"key": "issuer", "label": _(labels.ISSUED_BY), "value": organization},
                 # Always present, so a new notice is a value change and Wallet announces it.
-                {"key": "notice", "label": "News", "value": content.notice or "—", "changeMessage": "%@"},
+                {"key": "notice", "label": _(labels.NEWS), "value": content.notice or "—", "changeMessage": "%@"},
             ],
         },
     }

@@ -20,7 +20,7 @@ from hub.models import (
 )
 
 # Bumped when the pass layout changes, so every pass counts as changed and is pushed again.
-LAYOUT = 1
+LAYOUT = 2
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ class PassContent:
     deleted: bool
     notice: str = ""
     design: dict[str, Any] = field(default_factory=dict)
+    # The holder's language (the one they joined in, else the business's) and the business's
+    # own, for what all holders of a template share (Google's class).
+    language: str = "en"
+    business_language: str = "en"
 
     def digest(self) -> str:
         """Changes exactly when what the holder sees changes."""
@@ -92,4 +96,6 @@ async def load_content(card: Card, *, secret: bytes, public_url: str) -> PassCon
         deleted=card.deleted_at is not None,
         notice=notice[0] if notice else "",
         design=design,
+        language=customer.language or business.language,
+        business_language=business.language,
     )

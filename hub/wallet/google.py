@@ -19,7 +19,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from hub import clock
-from hub.wallet import images, rotating
+from hub.i18n import Lang
+from hub.wallet import images, labels, rotating
 from hub.wallet.config import GoogleConfig
 from hub.wallet.content import PassContent
 
@@ -50,6 +51,8 @@ def object_id(conf: GoogleConfig, card_id: int, number: int) -> str:
 
 def loyalty_class(conf: GoogleConfig, content: PassContent, *, public_url: str) -> dict[str, Any]:
     design = content.design
+    # One class serves every holder of the template version: it speaks the business's language.
+    lang = Lang(content.business_language)
     logo_url = f"{public_url}/wallet/google/logo/{content.template_id}-{content.template_version}.png"
     return {
         "id": class_id(conf, content.template_id, content.template_version),
@@ -57,7 +60,7 @@ def loyalty_class(conf: GoogleConfig, content: PassContent, *, public_url: str) 
         "programName": content.title[:20] or "Stamp card",
         "programLogo": {
             "sourceUri": {"uri": logo_url},
-            "contentDescription": {"defaultValue": {"language": "en-US", "value": content.business_name}},
+            "contentDescription": {"defaultValue": {"language": lang.html_lang, "value": content.business_name}},
         },
         "hexBackgroundColor": images.hex_css(images.color(design, "background")),
         "reviewStatus": "UNDER_REVIEW",
@@ -65,30 +68,30 @@ def loyalty_class(conf: GoogleConfig, content: PassContent, *, public_url: str) 
         "textModulesData": [
             {
                 "id": "how",
-                "header": "How it works",
-                "body": f"Show the code at the counter to collect a stamp. "
-                f"{content.stamps_required} stamps earn: {content.reward_title}.",
+                "header": lang._(labels.HOW),
+                "body": labels.how_it_works(lang, content.stamps_required, content.reward_title),
             },
         ],
     }
 
 
 def loyalty_object(conf: GoogleConfig, content: PassContent, *, secret: bytes) -> dict[str, Any]:
+    _ = Lang(content.language)._
     body: dict[str, Any] = {
         "id": object_id(conf, content.card_id, content.number),
         "classId": class_id(conf, content.template_id, content.template_version),
         "state": "INACTIVE" if content.deleted else "ACTIVE",
         "accountId": str(content.number),
         "accountName": content.customer_name,
-        "loyaltyPoints": {"label": "Stamps", "balance": {"int": content.stamps}},
-        "secondaryLoyaltyPoints": {"label": "Rewards ready", "balance": {"int": content.active_vouchers}},
+        "loyaltyPoints": {"label": _(labels.STAMPS), "balance": {"int": content.stamps}},
+        "secondaryLoyaltyPoints": {"label": _(labels.REWARDS_READY), "balance": {"int": content.active_vouchers}},
         "barcode": {"type": "QR_CODE", "value": content.code, "alternateText": f"#{content.number}"},
         "textModulesData": [
-            {"id": "progress", "header": "Progress", "body": f"{content.stamps} / {content.stamps_required}"},
-            {"id": "reward", "header": "Reward", "body": content.reward_title},
-            *([{"id": "notice", "header": "News", "body": content.notice}] if content.notice else []),
+            {"id": "progress", "header": _(labels.PROGRESS), "body": f"{content.stamps} / {content.stamps_required}"},
+            {"id": "reward", "header": _(labels.REWARD), "body": content.reward_title},
+            *([{"id": "notice", "header": _(labels.NEWS), "body": content.notice}] if content.notice else []),
         ],
-        "linksModuleData": {"uris": [{"id": "page", "uri": content.page_url, "description": "Your card online"}]},
+        "linksModuleData": {"uris": [{"id": "page", "uri": content.page_url, "description": _(labels.ONLINE)}]},
     }
     if conf.rotating_barcode:
         body["rotatingBarcode"] = rotating.google_rotating_barcode(secret, content.number)

@@ -31,7 +31,7 @@ async def email_everyone(audience, name: str) -> int:
 
 
 def link_in(mail) -> str:
-    return re.search(r"Unsubscribe: (\S+)", mail.part("plain")).group(1)
+    return re.search(r"Unsubscribe\n(\S+)", mail.part("plain")).group(1)
 
 
 async def test_the_unsubscribe_link_stops_emails_to_that_customer_only(user: User, live, redis, smtp):
@@ -78,3 +78,23 @@ async def test_a_forged_unsubscribe_link_is_refused(user: User, live, redis):
     audience = await make_audience(1)
     await user.open(f"/u/{audience.cards[0].customer_id}.deadbeef")
     await user.should_see(marker="unsubscribe-invalid")
+
+
+async def test_the_email_and_its_unsubscribe_page_speak_the_customer_s_language(
+    user: User, live, redis, smtp, configure, tmp_path
+):
+    from hub.models import Customer
+    from tests.catalogues import stand_in, write_catalogue
+
+    write_catalogue(tmp_path, "he")
+    configure(LOCALES_DIR=str(tmp_path))
+    audience = await make_audience(1)
+    await Customer.filter(id=audience.cards[0].customer_id).update(language="he")
+    await email_everyone(audience, "First")
+    mail = smtp.to(audience.emails[0])[0]
+    assert stand_in("he", "Open my card") in mail.part("html")
+    link = re.search(rf"{stand_in('he', 'Unsubscribe')}\n(\S+)", mail.part("plain")).group(1)
+    await user.open(link.removeprefix("http://testserver"))
+    await user.should_see(stand_in("he", "Stop the emails of Campaign Café?"))
+    user.find(marker="unsubscribe-email").click()
+    await user.should_see(stand_in("he", "You get no more emails from us."), retries=50)

@@ -114,3 +114,16 @@ async def test_a_rejection_is_told_in_the_chosen_language_with_its_numbers(user:
     code = receipts.receipt_code(key.secret, key.id, "OLD-2", 1000, issued)
     await user.open(f"/i/{code}?lang=de")
     await user.should_see("Dieser Kassenbon ist zu alt: Kassenbons gelten 1 Std.")
+
+
+async def test_a_phone_in_a_language_we_do_not_speak_reads_the_shop_s_own(user: User, live, shop, secret, offered):
+    from hub.domain.businesses import set_card_language
+    from tests.catalogues import stand_in
+
+    offered("ru")
+    await set_card_language(shop.business_id, "ru")
+    user.http_client.headers["Accept-Language"] = "sw-KE"
+    code = await one_code(shop, secret)
+    await user.http_client.get(f"/c/{shop.card.token}")
+    await user.open(f"/i/{code}")
+    await user.should_see(stand_in("ru", "Stamp added!"), retries=50)

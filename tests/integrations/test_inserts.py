@@ -168,3 +168,18 @@ async def test_a_big_batch_pdf_is_drawn_while_the_process_keeps_serving(shop, se
     assert pdf_page_count(pdf) == 20
     assert watch.took > 1.0  # twenty pages take a while to draw…
     assert watch.longest < 0.5  # …and the event loop went on serving meanwhile
+
+
+def test_the_printed_words_of_an_insert_are_in_the_business_s_language(configure, tmp_path):
+    from hub.i18n import Lang
+    from tests.catalogues import stand_in, write_catalogue
+
+    write_catalogue(tmp_path, "he")
+    configure(LOCALES_DIR=str(tmp_path))
+    lines = inserts.instructions("lottery", Lang("he")).split("\n")
+    assert lines == [
+        stand_in("he", "Scan with your phone camera for a lottery draw."),
+        stand_in("he", "New here? Join in seconds, no app needed."),
+        stand_in("he", "Each code works once."),
+    ]
+    assert inserts.instructions("stamp").startswith("Scan with your phone camera for a stamp.")

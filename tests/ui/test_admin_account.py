@@ -46,3 +46,19 @@ async def test_the_wait_ends_and_the_owner_changes_the_password(user: User, live
     assert "Every other device was signed out" in await change(user, shop.owner_password)
     owner = await OwnerAccount.get(email=shop.owner_email)
     assert verify_password("a brand new secret", owner.password_hash)
+
+
+async def test_the_owner_chooses_the_language_of_the_cards(user: User, live, redis, shop, offered):
+    from hub.models import Business
+    from tests.catalogues import stand_in
+
+    offered("ru")
+    await sign_in(user, shop)
+    await user.open("/admin/account")
+    user.find(marker="card-language").elements.pop().set_value("ru")
+    user.find(marker="card-language-save").click()
+    await user.should_see("Saved.")
+    assert (await Business.get(id=shop.business_id)).language == "ru"
+    user.http_client.headers["Accept-Language"] = "sw"  # a phone in a language not offered
+    page = await user.http_client.get(f"/c/{shop.card.token}")
+    assert stand_in("ru", "Show this code at the counter") in page.text

@@ -198,3 +198,56 @@ async def test_numbers_and_dates_are_localised(user: User, live):
     html = await CardPage(user.http_client, shop.card.token).open("?lang=de")
     html.should_see("0 / 12")
     html.should_see("Gültig bis")
+
+
+async def test_a_browser_asking_for_no_language_we_speak_gets_the_business_s_own(user: User, live, shop, offered):
+    from hub.domain.businesses import set_card_language
+    from tests.catalogues import stand_in
+
+    offered("ru", "he")
+    await set_card_language(shop.business_id, "ru")
+    page = card_page(user, shop)
+    user.http_client.headers["Accept-Language"] = "sw-KE,sw;q=0.9"
+    (await page.open()).should_see(stand_in("ru", "Stamps to go: 8"))
+    user.http_client.headers["Accept-Language"] = "he-IL"
+    (await page.open()).should_see(stand_in("he", "Stamps to go: 8"))  # the customer's own language comes first
+    (await page.open("?lang=en")).should_see("Stamps to go: 8")  # and their pick before it
+
+
+async def test_the_business_can_only_choose_a_language_we_offer(shop):
+    import pytest
+
+    from hub.domain.businesses import set_card_language
+    from hub.errors import InvalidInput
+    from hub.models import Business
+
+    for code in ("xx", "", "../de"):
+        with pytest.raises(InvalidInput):
+            await set_card_language(shop.business_id, code)
+    assert (await Business.get(id=shop.business_id)).language == "en"
+
+
+async def test_the_switcher_names_each_language_in_itself_and_hides_unfinished_ones(
+    user: User, live, shop, configure, tmp_path
+):
+    from tests.catalogues import write_catalogue
+
+    for code in ("de", "ja", "pt_BR", "ur"):
+        write_catalogue(tmp_path, code)
+    write_catalogue(tmp_path, "he", leave_out=("Your vouchers",))
+    configure(LOCALES_DIR=str(tmp_path))
+    response = await user.http_client.get(f"/c/{shop.card.token}")
+    for code, name in [("de", "Deutsch"), ("ja", "日本語"), ("pt_BR", "Português (Brasil)"), ("ur", "اردو")]:
+        assert f'<option value="{code}">{name}</option>' in response.text
+    assert '<option value="he">' not in response.text
+    (await card_page(user, shop).open("?lang=he")).should_see("Stamps to go: 8")
+
+
+async def test_a_right_to_left_page_keeps_numbers_and_codes_left_to_right(user: User, live, shop, offered):
+    offered("ar", "de")
+    response = await user.http_client.get(f"/c/{shop.card.token}?lang=ar")
+    assert '<html lang="ar" dir="rtl">' in response.text
+    assert f'<bdi dir="ltr">{shop.card.number}</bdi>' in response.text
+    assert 'data-mark="progress" dir="ltr"' in response.text
+    german = await user.http_client.get(f"/c/{shop.card.token}?lang=de")
+    assert '<html lang="de" dir="ltr">' in german.text

@@ -205,3 +205,11 @@ async def test_the_poster_downloads_with_a_qr_for_the_join_page(user: User, live
 
 async def test_an_unknown_poster_format_is_a_404(user: User, live, shop):
     assert (await user.http_client.get(f"/join/{shop.template.id}/poster.gif")).status_code == 404
+
+
+async def test_the_customer_keeps_the_language_they_joined_in(user: User, live, shop, offered):
+    offered("de")
+    response = await submit_join(user.http_client, shop.template.id, "Lena", query="?lang=de")
+    assert response.status_code == 303
+    card = await Card.filter(template_id=shop.template.id).order_by("-id").first()
+    assert (await Customer.get(id=card.customer_id)).language == "de"

@@ -131,3 +131,20 @@ async def test_the_full_app_serves_the_pass_and_the_web_service(wallet, shop):
     data = pass_json(content)
     assert data["serialNumber"] == str(shop.card.number)
     assert data["webServiceURL"].startswith("http://127.0.0.1:") and data["webServiceURL"].endswith("/passkit")
+
+
+async def test_the_pass_speaks_the_language_the_customer_joined_in(api, wallet, shop, configure, tmp_path):
+    from hub.models import Customer
+    from tests.catalogues import stand_in, write_catalogue
+
+    write_catalogue(tmp_path, "ar")
+    configure(LOCALES_DIR=str(tmp_path))
+    await Customer.filter(id=shop.card.customer_id).update(language="ar")
+    store = pass_json((await api.get(f"/wallet/apple/{shop.card.token}.pkpass")).content)["storeCard"]
+    stamps = next(f for f in store["headerFields"] if f["key"] == "stamps")
+    assert stamps["label"] == stand_in("ar", "Stamps")
+    assert stamps["changeMessage"] == stand_in("ar", "Stamps: %@")
+    assert stamps["value"] == "0 / 8"
+    how = next(f for f in store["backFields"] if f["key"] == "how")
+    assert how["value"].startswith(stand_in("ar", "Show the code at the counter"))
+    assert "8 stamps earn: Free coffee" in how["value"]

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hub.domain import codes
+from hub.i18n import Lang
 from hub.models import Card, CardTemplate, Voucher
 
 PLACEHOLDERS = (
@@ -52,10 +53,11 @@ def card_values(
     }
 
 
-def voucher_values(voucher: Voucher | None, zone: ZoneInfo) -> dict[str, str]:
+def voucher_values(voucher: Voucher | None, zone: ZoneInfo, language: str = "en") -> dict[str, str]:
+    """The voucher's placeholders; its expiry date as the customer's language writes dates."""
     expires = ""
     if voucher is not None and voucher.expires_at is not None:
-        expires = voucher.expires_at.astimezone(zone).strftime("%Y-%m-%d")
+        expires = Lang(language, getattr(zone, "key", None) or "UTC").date_text(voucher.expires_at)
     return {
         "voucher": voucher.title if voucher else "",
         "voucher_code": codes.format_redeem_code(voucher.redeem_code) if voucher else "",
@@ -63,12 +65,14 @@ def voucher_values(voucher: Voucher | None, zone: ZoneInfo) -> dict[str, str]:
     }
 
 
-def voucher_line(values: dict[str, str]) -> str:
+def voucher_line(values: dict[str, str], language: str = "en") -> str:
     """The attached voucher in one line of a plain-text message (messengers)."""
     if not values.get("voucher"):
         return ""
     line = f"🎁 {values['voucher']}: {values['voucher_code']}"
-    return line + (f" (until {values['voucher_expires']})" if values.get("voucher_expires") else "")
+    if not values.get("voucher_expires"):
+        return line
+    return f"{line} ({Lang(language)._('Valid until {date}', date=values['voucher_expires'])})"
 
 
 def render(text: str, values: dict[str, Any]) -> str:

@@ -245,7 +245,14 @@ async def _send_one(
                 ctx.integration.base_url, ctx.integration.token
             )
         text = "\n\n".join(
-            p for p in (f"*{subject}*" if subject else "", body, voucher_line(values), values["card_url"]) if p
+            p
+            for p in (
+                f"*{subject}*" if subject else "",
+                body,
+                voucher_line(values, customer.language or ctx.business.language),
+                values["card_url"],
+            )
+            if p
         )
         result = await gateway.send(pref.messenger_hint or "", pref.messenger_address or "", text, key=key)
     else:
@@ -349,6 +356,7 @@ async def _send_email(
         voucher_title=values["voucher"] or None,
         voucher_code=values["voucher_code"] or None,
         voucher_expires=values["voucher_expires"] or None,
+        language=customer.language or ctx.business.language,
     )
     message = build_message(content, transports.smtp.config.sender)
     return await asyncio.to_thread(transports.smtp.send, message, customer.email)
@@ -370,7 +378,7 @@ async def _values(ctx: _Context, card: Card, customer: Customer, voucher: Vouche
             template=template,
             public_url=ctx.public_url,
         ),
-        **voucher_values(voucher, ctx.zone),
+        **voucher_values(voucher, ctx.zone, customer.language or ctx.business.language),
         "_template_id": template.id,
     }
 

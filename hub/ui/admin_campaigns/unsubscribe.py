@@ -1,25 +1,36 @@
 """/u/<token>: the unsubscribe link of every campaign message. The visit alone changes nothing
-(mail scanners open links); the button does, and it can be undone."""
+(mail scanners open links); the button does, and it can be undone. It speaks the customer's
+language: ?lang=, the browser's, the one they joined in, then the business's."""
 
 from __future__ import annotations
 
+from fastapi import Request
 from nicegui import ui
 
 from hub.domain import campaigns
 from hub.errors import DomainError
+from hub.i18n import N_
 from hub.models import Business, ContactPreference, Customer
 from hub.runtime import runtime
+from hub.ui.card_page.frame import frame, page_language
+
+# NOTE: The page's title and the heading of the campaign e-mails' unsubscribe link.
+UNSUBSCRIBE = N_("Unsubscribe")
 
 
-async def unsubscribe_page(token: str) -> None:
+async def unsubscribe_page(request: Request, token: str, lang: str | None = None) -> None:
     secret = runtime().settings.secret_key
     customer_id = campaigns.customer_for_token(secret, token)
     customer = await Customer.get_or_none(id=customer_id) if customer_id else None
-    with ui.column().classes("w-full items-center p-6 gap-4").style("max-width:480px;margin:auto"):
-        if customer is None:
-            ui.label("This unsubscribe link is not valid.").classes("text-lg").mark("unsubscribe-invalid")
+    business = await Business.get_or_none(id=customer.business_id) if customer else None
+    language = page_language(
+        request, lang, (customer.language if customer else None) or (business.language if business else None)
+    )
+    _ = language._
+    with frame(language, _(UNSUBSCRIBE), f"/u/{token}"):
+        if customer is None or business is None:
+            ui.label(_("This unsubscribe link is not valid.")).classes("text-lg").mark("unsubscribe-invalid")
             return
-        business = await Business.get(id=customer.business_id)
         ui.label(business.name).classes("text-2xl font-bold")
 
         @ui.refreshable
@@ -30,24 +41,24 @@ async def unsubscribe_page(token: str) -> None:
                 getattr(pref, f"{c}_unsubscribed_at") is not None for c in ("email", "messenger", "push")
             )
             if all_off:
-                ui.label("You get no more messages from us.").mark("unsubscribed-all")
+                ui.label(_("You get no more messages from us.")).mark("unsubscribed-all")
             elif email_off:
-                ui.label("You get no more emails from us.").mark("unsubscribed")
+                ui.label(_("You get no more emails from us.")).mark("unsubscribed")
             else:
-                ui.label(f"Stop the emails of {business.name}?").classes("text-lg")
+                ui.label(_("Stop the emails of {business}?", business=business.name)).classes("text-lg")
             with ui.row():
                 if not email_off:
-                    ui.button("Unsubscribe from emails", on_click=lambda: change(("email",), True)).mark(
+                    ui.button(_("Unsubscribe from emails"), on_click=lambda: change(("email",), True)).mark(
                         "unsubscribe-email"
                     )
                 if not all_off:
-                    ui.button("Stop all messages", on_click=lambda: change(campaigns.CHANNELS, True)).props(
+                    ui.button(_("Stop all messages"), on_click=lambda: change(campaigns.CHANNELS, True)).props(
                         "outline"
                     ).mark("unsubscribe-all")
                 if email_off or all_off:
-                    ui.button("Subscribe again", on_click=lambda: change(campaigns.CHANNELS, False)).props("flat").mark(
-                        "resubscribe"
-                    )
+                    ui.button(_("Subscribe again"), on_click=lambda: change(campaigns.CHANNELS, False)).props(
+                        "flat"
+                    ).mark("resubscribe")
 
         async def change(channels: tuple[str, ...], off: bool) -> None:
             try:
@@ -56,7 +67,7 @@ async def unsubscribe_page(token: str) -> None:
                 else:
                     await campaigns.resubscribe(secret, token, channels=channels)
             except DomainError as error:
-                ui.notify(error.message, type="warning")
+                ui.notify(_(error.message), type="warning")
                 return
             body.refresh()
 

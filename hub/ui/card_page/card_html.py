@@ -18,7 +18,7 @@ from hub.domain.inbox import InboxItem
 from hub.i18n import Lang
 from hub.models import LotteryDraw, Voucher, VoucherState
 from hub.ui.card_page import views
-from hub.ui.card_page.html import render
+from hub.ui.card_page.html import render, translator
 from hub.ui.card_render import _image_source, qr_svg_data_url
 
 # The designer's stamp icons (Material icon names) as characters: no icon font to download.
@@ -153,7 +153,7 @@ def card_body(
     new_stamps: int = 0,
 ) -> str:
     if view is None or view.deleted:
-        return render("card_body.html", _=lang._, deleted=True, join_url=join_url)
+        return render("card_body.html", _=translator(lang), deleted=True, join_url=join_url)
     lang.timezone = view.business.timezone
     _ = lang._
     required = view.template.stamps_required
@@ -180,7 +180,7 @@ def card_body(
         )
     return render(
         "card_body.html",
-        _=_,
+        _=translator(lang),
         deleted=False,
         business=view.business.name,
         face=card_face(

@@ -54,9 +54,9 @@ async def _read(
 
 
 async def card_page(request: Request, token: str, lang: str | None = None, back: str | None = None) -> HTMLResponse:
-    language = page_language(request, lang)
     path = f"/c/{token}"
     card = await card_for_page(token)
+    language = page_language(request, lang, card.business.language if card else None)
     if card is None:
         return _not_found(language, path)
     if card.deleted_at is not None:
@@ -91,8 +91,8 @@ async def card_state(
 ) -> JSONResponse:
     """What the page's live part shows now: `shown` is the stamp count on screen (new ones pop),
     `v` the version on screen (the same again comes without html)."""
-    language = page_language(request, lang)
     card = await card_for_page(token)
+    language = page_language(request, lang, card.business.language if card else None)
     if card is None:
         return _json({"error": "not_found"}, 404)
     body, version, view = await _read(card, language, shown=shown, unless=v)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi import Request
 from nicegui import app, ui
 
-from hub.i18n import LANGUAGES, N_, Lang, choose, supported
+from hub.i18n import N_, Lang, choose, languages, supported
 from hub.ui.card_render import CARD_CSS
 
 PAGE_CSS = """
@@ -26,7 +26,7 @@ body { background: #f4efe7; }
 LANGUAGE_LABEL = N_("Language")
 
 
-def page_language(request: Request, requested: str | None) -> Lang:
+def page_language(request: Request, requested: str | None, default: str | None = None) -> Lang:
     """The page's language: ?lang= (remembered for this browser), the remembered one, or Accept-Language.
 
     Call before the page awaits anything that lets the response go out: the browser
@@ -34,7 +34,10 @@ def page_language(request: Request, requested: str | None) -> Lang:
     """
     storage = app.storage.browser
     code = choose(
-        requested=requested, stored=storage.get("lang"), accept_language=request.headers.get("accept-language")
+        requested=requested,
+        stored=storage.get("lang"),
+        accept_language=request.headers.get("accept-language"),
+        default=default,
     )
     if supported(requested) and storage.get("lang") != code:
         storage["lang"] = code
@@ -48,14 +51,17 @@ def language_switcher(lang: Lang, path: str, **params: object) -> None:
 
     with ui.row().classes("items-center gap-1 no-wrap"):
         ui.icon("translate", size="18px").classes("opacity-70")
-        ui.select(LANGUAGES, value=lang.code, on_change=lambda e: switch(e.value)).props(
+        ui.select(languages(), value=lang.code, on_change=lambda e: switch(e.value)).props(
             f'dense borderless options-dense aria-label="{lang._(LANGUAGE_LABEL)}"'
         ).mark("language")
 
 
 def declare_language(lang: Lang) -> None:
-    """`<html lang>` for screen readers, hyphenation and the browser's translate offer."""
-    ui.add_body_html(f"<script>document.documentElement.lang = {json.dumps(lang.html_lang)};</script>")
+    """`<html lang dir>` for screen readers, hyphenation, the translate offer and right-to-left."""
+    ui.add_body_html(
+        f"<script>document.documentElement.lang = {json.dumps(lang.html_lang)};"
+        f"document.documentElement.dir = {json.dumps(lang.dir)};</script>"
+    )
 
 
 @contextmanager

@@ -13,8 +13,9 @@ from typing import Any
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup, escape
 
-from hub.i18n import LANGUAGES, N_, Lang, choose, supported
+from hub.i18n import N_, Lang, choose, languages, supported
 from hub.ui.card_page.assets import asset_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -26,6 +27,27 @@ ENV = jinja2.Environment(
     auto_reload=False,  # templates ship with the code: no stat() per page
 )
 ENV.globals["asset"] = asset_url
+
+
+def ltr(value: object) -> Markup:
+    """Card numbers, codes and counts read left to right inside a right-to-left sentence too."""
+    return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+
+
+ENV.filters["ltr"] = ltr
+
+
+def translator(lang: Lang):  # noqa: ANN201
+    """The templates' `_()`: a value that is already markup (`|ltr`) stays markup, the rest of
+    the sentence is escaped."""
+
+    def _(message: str, **values: object) -> str:
+        if not any(isinstance(v, Markup) for v in values.values()):
+            return lang._(message, **values)
+        return Markup(escape(lang._(message))).format(**values)
+
+    return _
+
 
 LANGUAGE_LABEL = N_("Language")
 
@@ -44,11 +66,15 @@ SECURITY_HEADERS = {
 }
 
 
-def page_language(request: Request, requested: str | None) -> Lang:
-    """?lang= (remembered for this browser), the remembered one, or Accept-Language."""
+def page_language(request: Request, requested: str | None, default: str | None = None) -> Lang:
+    """?lang= (remembered for this browser), the remembered one, Accept-Language, or the
+    business's own `default`."""
     session = request.session
     code = choose(
-        requested=requested, stored=session.get("lang"), accept_language=request.headers.get("accept-language")
+        requested=requested,
+        stored=session.get("lang"),
+        accept_language=request.headers.get("accept-language"),
+        default=default,
     )
     if supported(requested) and session.get("lang") != code:
         session["lang"] = code
@@ -65,11 +91,11 @@ def page(name: str, lang: Lang, *, title: str, path: str, status: int = 200, **c
     body = render(
         name,
         lang=lang,
-        _=lang._,
+        _=translator(lang),
         title=title,
         path=path,
         params=params,
-        languages=LANGUAGES,
+        languages=languages(),
         language_label=lang._(LANGUAGE_LABEL),
         **context,
     )

@@ -73,8 +73,8 @@ def _missing(lang: Lang, path: str) -> HTMLResponse:
 async def join_page(
     request: Request, template_id: IdPath, lang: str | None = None, then: str | None = None, fresh: str | None = None
 ) -> Response:
-    language = page_language(request, lang)
     target = await joining.join_target(template_id)
+    language = page_language(request, lang, target.business.language if target else None)
     if target is None:
         return _missing(language, f"/join/{template_id}")
     if not fresh:
@@ -90,9 +90,9 @@ def _same_origin(request: Request) -> bool:
 
 
 async def join_submit(request: Request, template_id: IdPath, lang: str | None = None) -> Response:
-    language = page_language(request, lang)
-    _ = language._
     target = await joining.join_target(template_id)
+    language = page_language(request, lang, target.business.language if target else None)
+    _ = language._
     if target is None:
         return _missing(language, f"/join/{template_id}")
     if not _same_origin(request):
@@ -125,6 +125,7 @@ async def join_submit(request: Request, template_id: IdPath, lang: str | None = 
             ip=request.client.host if request.client else "unknown",
             name=values["name"],
             email=values["email"] or None,
+            language=language.code,
             birthday=born,
             consent=values["consent"],
         )

@@ -133,7 +133,7 @@ async def poster(template_id: int, fmt: str, lang: str | None = None) -> Respons
     target = await join_target(template_id)
     if target is None:
         raise HTTPException(404, "No such stamp card.")
-    language = Lang(supported(lang) or "en")
+    language = Lang(supported(lang) or target.business.language)
     design = target.template.design or {}
     colours = (
         _colour(design.get("background"), "#3b2416"),

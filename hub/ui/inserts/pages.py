@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse
 from nicegui import context, ui
 
-from hub.domain import inserts, receipts
+from hub.domain import inserts, joining, receipts
 from hub.domain.inserts import Claim
 from hub.errors import DomainError
 from hub.i18n import N_, Lang
@@ -131,6 +131,9 @@ async def insert_page(request: Request, code: str, card: str | None = None, lang
         with _shell(language):
             _message_box(_error_text(error, language), ok=False, marker="claim-error")
         return None
+    if (target := await joining.join_target(template_id)) is not None:
+        # A phone in a language none of ours: the shop's own. The cookie was settled above.
+        language = page_language(request, lang, target.business.language)
     if rejection is not None:
         with _shell(language):
             _message_box(_claim_text(rejection, language), ok=False, marker="claim-rejected")

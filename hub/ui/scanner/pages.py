@@ -74,6 +74,8 @@ async def kiosk_page(request: Request, lang: str | None = None, login: str = "")
     if ctx is None:
         login_form("Self-service kiosk", "/kiosk", login_hint=login)
         return
+    # A tablet whose browser speaks none of the offered languages greets in the business's own.
+    language = page_language(request, lang, ctx.business.language)
     await Kiosk(ctx, runtime().settings.secret_key, language).build()
 
 
