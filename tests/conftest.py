@@ -44,9 +44,11 @@ import inspect  # noqa: E402
 from datetime import datetime  # noqa: E402
 
 import asyncpg  # noqa: E402
+import httpx  # noqa: E402
 import pytest  # noqa: E402
 
 from hub import clock, db  # noqa: E402
+from hub.api.app import create_api_app  # noqa: E402
 from hub.config import settings  # noqa: E402
 from hub.realtime.redis import async_redis  # noqa: E402
 from tests.factories import Shop, make_shop  # noqa: E402
@@ -218,3 +220,11 @@ async def browser():
         )
         yield chromium
         await chromium.close()
+
+
+@pytest.fixture
+async def api(live):
+    """The REST API in this process, as a POS or integrator calls it."""
+    transport = httpx.ASGITransport(app=create_api_app())
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client

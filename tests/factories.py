@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from hub.domain.api_keys import create_api_key
 from hub.domain.businesses import add_location, add_seat, sign_up
 from hub.domain.cards import issue_card
+from hub.domain.stamps import add_stamp
 from hub.domain.templates import create_template
 from hub.models import Business, Card, CardTemplate, Location, StaffSeat
 
@@ -52,3 +53,10 @@ async def make_shop(name: str = "Corner Café", plan: str = "monthly", **templat
 
 async def new_card(shop: Shop, name: str = "Jon Doe") -> Card:
     return await issue_card(shop.business_id, shop.template.id, name)
+
+
+async def use_up(shop, operations: int) -> None:
+    """Operations so far: the shop's own card was issued (1)."""
+    card = await new_card(shop)
+    for _ in range(operations - 2):
+        assert (await add_stamp(shop.business_id, card.id)).outcome in ("stamped", "reward")

@@ -1,31 +1,12 @@
 import asyncio
-import uuid
 import weakref
 
-import httpx
 import pytest
 
 from hub import admission
-from hub.api.app import create_api_app
 from hub.domain import codes
 from hub.models import Card, CardEvent, Voucher
-
-
-@pytest.fixture
-async def api(live):
-    transport = httpx.ASGITransport(app=create_api_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
-
-
-def auth(shop) -> dict:
-    return {"Authorization": f"Bearer {shop.api_key}"}
-
-
-async def post_scan(api, shop, code: str, key: str | None = None) -> httpx.Response:
-    return await api.post(
-        "/api/v1/scans", json={"code": code, "idempotency_key": key or str(uuid.uuid4())}, headers=auth(shop)
-    )
+from tests.api_steps import auth, post_scan
 
 
 async def test_issue_and_read_a_card(api, shop):

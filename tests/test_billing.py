@@ -13,8 +13,7 @@ from hub.domain.billing import downgrade_to_free, end_expired_grace, start_check
 from hub.domain.stamps import add_stamp
 from hub.errors import InvalidInput
 from hub.models import Business, Invoice
-from tests.factories import make_shop
-from tests.test_plans import use_up
+from tests.factories import make_shop, use_up
 
 SECRET = "whsec_test"
 

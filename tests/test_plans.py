@@ -9,14 +9,7 @@ from hub.domain.plans import PlanLimitReached, usage
 from hub.domain.stamps import add_stamp
 from hub.domain.vouchers import issue_manual_voucher, redeem_voucher
 from hub.models import Business
-from tests.factories import make_shop, new_card
-
-
-async def use_up(shop, operations: int) -> None:
-    """Operations so far: the shop's own card was issued (1)."""
-    card = await new_card(shop)
-    for _ in range(operations - 2):
-        assert (await add_stamp(shop.business_id, card.id)).outcome in ("stamped", "reward")
+from tests.factories import make_shop, new_card, use_up
 
 
 async def test_the_101st_operation_on_free_is_refused_with_an_upgrade_hint():

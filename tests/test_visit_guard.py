@@ -17,8 +17,8 @@ from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.domain.visits import Visit, set_visit_window
 from hub.errors import InvalidInput
 from hub.models import Business, Card, CardEvent
+from tests.api_steps import post_scan
 from tests.factories import make_shop
-from tests.test_api import api, post_scan  # noqa: F401
 
 
 async def counter_scan(shop, secret, *, seat=None, visit=Visit.ONE):

@@ -11,6 +11,7 @@ from hub.domain.stamps import adjust_stamps
 from hub.domain.vouchers import issue_manual_voucher
 from hub.models import Voucher, VoucherState
 from tests.browser.conftest import autopilot_on, scanner_types, show_to_camera, sign_in
+from tests.chromium_steps import earn_the_reward, redeem
 from tests.factories import make_shop
 
 pytestmark = pytest.mark.browser
@@ -22,11 +23,6 @@ async def shop_with_two_rewards():
     await issue_manual_voucher(shop.business_id, shop.card.id, title="Free cake", expires_at=None)
     coffee, cake = await Voucher.filter(card_id=shop.card.id).order_by("id")
     return shop, coffee, cake
-
-
-async def redeem(page: Page, title: str) -> None:
-    await page.get_by_role("button", name=f"Redeem {title}").first.click()
-    await page.get_by_role("dialog").get_by_role("button", name="Redeem", exact=True).click()
 
 
 async def test_every_verdict_about_the_card_shows_its_rewards_and_redeems_one_after_asking(page: Page, secret):
@@ -62,14 +58,6 @@ async def test_a_reward_earned_now_can_be_handed_over_at_once(page: Page, secret
     await earn_the_reward(page, shop, secret)
     await redeem(page, "Free coffee")
     await expect(page.get_by_text("Hand over: Free coffee")).to_be_visible()
-
-
-async def earn_the_reward(page: Page, shop, secret) -> None:
-    """The card's last stamp, given by a scan in Autopilot."""
-    await adjust_stamps(shop.business_id, shop.card.id, 7)
-    await autopilot_on(page, shop)
-    await scanner_types(page, codes.card_code(secret, shop.card.number))
-    await expect(page.get_by_text("Reward earned")).to_be_visible()
 
 
 async def test_a_search_result_shows_the_customers_rewards_with_a_redeem_button(page: Page):

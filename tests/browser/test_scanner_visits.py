@@ -14,7 +14,7 @@ from hub.domain.businesses import add_seat
 from hub.domain.stamps import adjust_stamps
 from hub.models import Card, CardEvent
 from tests.browser.conftest import autopilot_on, scanner_types, sign_in
-from tests.browser.test_scanner_rewards import earn_the_reward, redeem
+from tests.chromium_steps import earn_the_reward, redeem
 from tests.factories import make_shop
 
 pytestmark = pytest.mark.browser

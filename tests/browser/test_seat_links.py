@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.async_api import Browser, expect
 
+from tests.chromium_steps import owner_signs_in
 from tests.factories import make_shop
 from tests.servers import Server, running_server
-from tests.ui.test_admin_browser import sign_in as owner_signs_in
 
 pytestmark = pytest.mark.browser
 

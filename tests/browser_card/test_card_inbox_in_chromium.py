@@ -9,7 +9,7 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from hub.models import InboxMessage
-from tests.browser_card.test_card_page_in_chromium import until_connected
+from tests.chromium_steps import until_connected
 from tests.factories import new_card
 from tests.inbox.sending import send_to_card
 

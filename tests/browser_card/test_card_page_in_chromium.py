@@ -3,47 +3,12 @@ stamp land, survive a network drop."""
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
-import httpx
 import pytest
 from playwright.async_api import Page, expect
 
-from hub.domain import codes
-from hub.models import Card
+from tests.chromium_steps import join, stamp_through_the_api, until_connected
 
 pytestmark = pytest.mark.browser
-
-
-async def stamp_through_the_api(server_url: str, shop, secret: bytes, card: Card) -> None:
-    async with httpx.AsyncClient(base_url=server_url, timeout=10) as api:
-        response = await api.post(
-            "/api/v1/scans",
-            json={"code": codes.rotating_card_code(secret, card.number), "idempotency_key": str(uuid.uuid4())},
-            headers={"Authorization": f"Bearer {shop.api_key}"},
-        )
-    assert response.status_code == 200, response.text
-
-
-async def until_connected(page: Page, timeout: float = 20.0) -> None:
-    """The page's socket joined the card's room (polled: the page's policy forbids eval'd predicates)."""
-    for _ in range(int(timeout * 10)):
-        if await page.evaluate("window.cardConnected === true"):
-            return
-        await page.wait_for_timeout(100)
-    raise AssertionError("the card page never connected")
-
-
-async def join(page: Page, template_id: int, name: str, screenshot: Path | None = None) -> Card:
-    await page.goto(f"/join/{template_id}")
-    await page.get_by_label("Your name").fill(name)
-    if screenshot:
-        assert await page.evaluate("document.documentElement.scrollWidth") <= 360
-        await page.screenshot(path=screenshot, full_page=True)
-    await page.get_by_role("button", name="Get my card").click()
-    await expect(page.get_by_text("Show this code at the counter")).to_be_visible()
-    return await Card.filter(template_id=template_id).order_by("-id").first()
 
 
 async def test_join_hold_the_card_and_watch_a_stamp_land_at_360_px(page: Page, card_server, shop, secret, artifacts):

@@ -11,8 +11,8 @@ import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from hub.i18n import catalog, languages, problems, template_ids
-from tests.browser_card.test_card_page_in_chromium import stamp_through_the_api
 from tests.catalogues import write_catalogue
+from tests.chromium_steps import stamp_through_the_api
 from tests.servers import ROOT, Server, running_server
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 
 from hub.domain.cards import delete_card
 from hub.models import Card
-from tests.browser_card.test_card_page_in_chromium import join, stamp_through_the_api, until_connected
+from tests.chromium_steps import join, stamp_through_the_api, until_connected
 
 pytestmark = pytest.mark.browser
 

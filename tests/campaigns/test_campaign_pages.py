@@ -8,7 +8,8 @@ from nicegui.testing import User
 from hub.domain import automations
 from hub.models import Campaign, CampaignDelivery, MessengerIntegration
 from tests.campaigns.conftest import make_audience, run_burst_worker
-from tests.ui.test_admin_support import eventually, sign_in
+from tests.conftest import eventually
+from tests.ui.owner_steps import sign_in
 
 
 async def test_an_owner_creates_a_campaign_that_the_workers_send_and_the_list_shows_live(user: User, live, redis, smtp):

@@ -9,17 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 import pytest
-
-from hub.api.app import create_api_app
-
-
-@pytest.fixture
-async def api(live):
-    transport = httpx.ASGITransport(app=create_api_app())
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
 
 
 def auth(shop, idempotency_key: str | None = None) -> dict[str, str]:

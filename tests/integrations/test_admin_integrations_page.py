@@ -2,8 +2,9 @@ from nicegui.testing import User
 
 from hub.domain import webhooks
 from hub.models import InsertBatch, ReceiptKey, WebhookEndpoint
-from tests.integrations.test_inserts import pdf_page_count
-from tests.ui.test_admin_support import eventually, sign_in
+from tests.conftest import eventually
+from tests.integrations.insert_steps import pdf_page_count
+from tests.ui.owner_steps import sign_in
 
 
 async def test_an_owner_adds_a_webhook_endpoint_and_sees_its_secret(user: User, live, redis, shop):

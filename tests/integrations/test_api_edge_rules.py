@@ -8,7 +8,7 @@ from nicegui.testing import User
 from hub.api.app import create_api_app
 from hub.api.edge import RequestEdge
 from hub.api.types import INT64_MAX, ApiModel
-from tests.ui.test_admin_designer import open_designer
+from tests.ui.owner_steps import open_designer
 
 
 async def test_an_upload_past_its_fields_declared_size_is_refused_by_the_server(user: User, live, redis, shop):

@@ -12,10 +12,10 @@ from PIL import Image
 
 from hub.models import Customer
 from hub.wallet.config import wallet_config
+from tests.conftest import eventually
 from tests.integrations.conftest import auth
 from tests.loop_watch import LoopWatch
-from tests.ui.test_admin_designer import html_of, open_designer
-from tests.ui.test_admin_support import eventually
+from tests.ui.owner_steps import html_of, open_designer
 
 # --- Bodies ------------------------------------------------------------------------------
 

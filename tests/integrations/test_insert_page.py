@@ -6,7 +6,7 @@ from hub.domain import inserts, receipts
 from hub.models import Card, InsertCode
 from tests.card_pages import Html, submit_join
 from tests.factories import new_card
-from tests.integrations.test_inserts import PUBLIC, code_of
+from tests.integrations.insert_steps import PUBLIC, code_of
 
 
 async def one_code(shop, secret) -> str:

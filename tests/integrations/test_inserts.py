@@ -1,4 +1,3 @@
-import re
 import uuid
 
 import pytest
@@ -11,18 +10,8 @@ from hub.errors import ForeignCard, ForgedCode, InvalidInput
 from hub.models import Card, CardEvent, InsertCode, LotteryDraw
 from tests.factories import make_shop, new_card
 from tests.integrations.conftest import auth
+from tests.integrations.insert_steps import PUBLIC, code_of, pdf_page_count
 from tests.loop_watch import LoopWatch
-
-PUBLIC = "http://testserver"
-
-
-def code_of(url: str) -> str:
-    assert url.startswith(f"{PUBLIC}/i/")
-    return url.rsplit("/", 1)[1]
-
-
-def pdf_page_count(pdf: bytes) -> int:
-    return int(re.search(rb"/Type /Pages\b.*?/Count (\d+)", pdf, re.S).group(1))
 
 
 async def test_every_qr_on_the_printed_sheets_decodes_to_a_working_one_time_code(shop, secret):

@@ -17,7 +17,7 @@ from hub.domain.businesses import reset_seat_password, revoke_seat
 from hub.models import OwnerAccount
 from tests.realtime.sockets import Watcher
 from tests.servers import running_server
-from tests.ui.test_scanner_login import sign_in as seat_signs_in
+from tests.ui.seat_steps import sign_in as seat_signs_in
 
 WITHIN = 1.0  # seconds
 

@@ -7,7 +7,7 @@ from nicegui.testing import User
 
 from hub.models import OwnerAccount
 from hub.passwords import verify_password
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def change(user: User, current: str, new: str = "a brand new secret") -> str:

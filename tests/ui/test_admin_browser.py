@@ -8,10 +8,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from hub.domain import codes
 from hub.models import CardTemplate
+from tests.chromium_steps import owner_signs_in
 from tests.servers import ROOT, Server, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -39,17 +40,9 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-async def sign_in(page: Page, shop) -> None:
-    await page.goto("/admin/login")
-    await page.get_by_label("Email").fill(shop.owner_email)
-    await page.get_by_label("Password").fill(shop.owner_password)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_text("Cards issued")).to_be_visible()
-
-
 async def test_typing_in_the_designer_changes_the_preview_without_saving(laptop, shop, artifacts):
     page = await laptop.new_page()
-    await sign_in(page, shop)
+    await owner_signs_in(page, shop)
     await page.goto(f"/admin/templates/{shop.template.id}")
     apple = page.locator("div", has_text="Apple Wallet").last
     await expect(page.get_by_text("Coffee card").first).to_be_visible()
@@ -72,7 +65,7 @@ async def test_a_stamp_through_the_api_appears_in_the_open_list_and_journal(
     laptop, admin_server, shop, secret, artifacts
 ):
     cards = await laptop.new_page()
-    await sign_in(cards, shop)
+    await owner_signs_in(cards, shop)
     await cards.goto("/admin/cards")
     await expect(cards.get_by_text(f"#{shop.card.number}")).to_be_visible()
     await expect(cards.get_by_text("0 / 8", exact=True)).to_be_visible()

@@ -10,7 +10,7 @@ from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.models import Business, Campaign, Card, CardEvent, Voucher
 from hub.workers.queue import job_queue
 from tests.factories import new_card
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def test_the_list_shows_id_user_progress_and_wallets(user: User, live, redis, shop):

@@ -9,22 +9,11 @@ from rq.job import Job
 from hub.models import Card, CardTemplate, CardTemplateDraft
 from hub.realtime.redis import sync_redis
 from hub.workers import regenerate
+from tests.conftest import eventually
 from tests.factories import new_card
 from tests.servers import server_env
-from tests.ui.test_admin_support import eventually, sign_in
+from tests.ui.owner_steps import html_of, open_designer, sign_in
 from tests.workers import run_burst_worker, settle_earlier_work
-
-
-def html_of(user: User, marker: str) -> str:
-    element = user.find(marker=marker).elements.pop()
-    assert isinstance(element, ui.html)
-    return element.content
-
-
-async def open_designer(user: User, shop) -> None:
-    await sign_in(user, shop)
-    await user.open(f"/admin/templates/{shop.template.id}")
-    await user.should_see(marker="preview-apple")
 
 
 async def test_the_stamp_cards_list_links_designer_and_posters(user: User, live, redis, shop):

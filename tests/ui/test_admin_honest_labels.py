@@ -13,7 +13,7 @@ from hub.domain.businesses import add_location, sign_up
 from hub.domain.stamps import add_stamp
 from hub.models import Business
 from tests.factories import Shop
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 def switch(user: User, marker: str) -> ui.switch:

@@ -3,7 +3,7 @@ from nicegui.testing import User
 from hub.domain.api_keys import authenticate_api_key
 from hub.errors import Unauthorized
 from hub.models import ApiKey
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def test_an_owner_creates_an_api_key_shown_once_and_revokes_it(user: User, live, redis, shop):

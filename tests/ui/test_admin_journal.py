@@ -7,7 +7,7 @@ from hub.clock import utcnow
 from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.models import CardEvent
 from tests.factories import new_card
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def test_the_journal_lists_operations_newest_first_with_customer_view_links(user: User, live, redis, shop):

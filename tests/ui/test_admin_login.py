@@ -5,7 +5,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from hub.models import Business, OwnerAccount
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def attempt_finished(user: User) -> None:

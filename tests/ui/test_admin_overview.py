@@ -3,8 +3,9 @@ from nicegui.testing import User
 from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.domain.vouchers import redeem_voucher
 from hub.models import Voucher
+from tests.conftest import eventually
 from tests.factories import new_card
-from tests.ui.test_admin_support import eventually, sign_in
+from tests.ui.owner_steps import sign_in
 
 
 def value(user: User, key: str) -> str:

@@ -4,7 +4,8 @@ from nicegui.testing import User
 from hub.domain.businesses import authenticate_seat
 from hub.errors import Unauthorized
 from hub.models import Business, Location, StaffSeat
-from tests.ui.test_admin_support import eventually, sign_in
+from tests.conftest import eventually
+from tests.ui.owner_steps import sign_in
 
 
 async def test_the_staff_page_shows_each_seat_with_its_scanner_link(user: User, live, redis, shop):

@@ -8,7 +8,7 @@ from nicegui.testing import User
 from hub.domain import card_list
 from hub.domain.stamps import add_stamp
 from hub.errors import NotFound
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def test_another_businesss_card_detail_is_not_found(user: User, live, redis, shop, other_shop):

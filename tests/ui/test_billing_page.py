@@ -2,7 +2,7 @@ from nicegui.testing import User
 
 from hub.domain.stamps import add_stamp
 from tests.factories import make_shop
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def test_the_billing_page_shows_the_plan_and_the_usage_meter_live(user: User, live):

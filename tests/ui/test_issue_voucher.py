@@ -13,7 +13,7 @@ from hub.models import Card, Voucher
 from hub.realtime.events import rooms
 from tests.events import CapturedEvents
 from tests.factories import new_card
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def choose(user: User, query: str, number: int) -> None:

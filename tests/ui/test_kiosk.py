@@ -12,8 +12,7 @@ from hub.domain.stamps import adjust_stamps
 from hub.models import Card, CardEvent, Voucher, VoucherState
 from hub.ui.scanner import kiosk
 from tests.factories import make_shop
-from tests.ui.test_scanner_login import sign_in
-from tests.ui.test_scanner_modes import with_camera
+from tests.ui.seat_steps import sign_in, with_camera
 
 
 async def test_a_seat_signs_in_to_the_kiosk(user: User, live, redis, shop):

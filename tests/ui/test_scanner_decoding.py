@@ -18,7 +18,7 @@ from hub.scanning.decode import (
 )
 from hub.scanning.repeats import RepeatGuard
 from hub.scanning.wedge import clean_burst, clean_key
-from tests.ui.test_scanner_modes import qr_image
+from tests.ui.seat_steps import qr_image
 
 CODE = "C.113772.ABCDEFGHIJKLMNOP"
 

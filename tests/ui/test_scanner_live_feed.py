@@ -8,7 +8,7 @@ from nicegui.testing import User
 
 from hub.domain.businesses import add_location, add_seat
 from hub.domain.stamps import add_stamp
-from tests.ui.test_scanner_login import sign_in
+from tests.ui.seat_steps import sign_in
 
 
 async def test_stamps_by_other_seats_here_appear_and_others_do_not(user: User, live, redis, shop):

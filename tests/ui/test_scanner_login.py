@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from datetime import UTC, datetime
 
 import pytest
@@ -16,31 +15,7 @@ from hub.domain.businesses import reset_seat_password, revoke_seat
 from hub.errors import RateLimited, Unauthorized
 from hub.models import Card
 from hub.ui.scanner.desk import Desk
-
-NO_CAMERA = {"ok": False, "error": "No camera found."}
-
-
-def without_camera(user: User) -> None:
-    """The simulated browser has no camera unless a test gave it one."""
-    user.javascript_rules.setdefault(re.compile(r".*StamphubCamera\.start"), lambda _: NO_CAMERA)
-
-
-async def sign_in(user: User, shop, path: str = "/scanner") -> None:
-    without_camera(user)
-    await user.open(path)
-    user.find(marker="login").type(shop.seat_login)
-    user.find(marker="pin").type(shop.seat_password)
-    user.find(marker="sign-in").click()
-    signed_in = "logout" if path == "/scanner" else "kiosk-prompt"
-    # With several simulated users, the sign-in's navigation may reach another user's page
-    # (NiceGUI patches ui.navigate per simulation); reopening the page is what a device does.
-    for _ in range(50):
-        try:
-            await user.should_see(marker=signed_in, retries=30)
-            return
-        except AssertionError:
-            await user.open(path)
-    await user.should_see(marker=signed_in)
+from tests.ui.seat_steps import sign_in, without_camera
 
 
 async def test_a_seat_signs_in_and_sees_its_business_and_location(user: User, live, redis, shop):

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import io
-import re
 
-import qrcode
 from nicegui import app
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
-from nicegui.testing.user_interaction import UserInteraction
 from PIL import Image
 
 from hub import clock
@@ -21,36 +17,7 @@ from hub.domain.stamps import adjust_stamps
 from hub.domain.visits import set_visit_window
 from hub.models import Card, CardTemplate, Voucher
 from tests.factories import make_shop, new_card
-from tests.ui.test_scanner_login import sign_in
-
-
-def qr_image(payload: str, size: int = 360) -> Image.Image:
-    """The code on a grey background, as a camera would frame it."""
-    qr = qrcode.make(payload, box_size=8, border=4).get_image().convert("L")
-    qr = qr.resize((size * 2 // 3, size * 2 // 3), Image.NEAREST)
-    frame = Image.new("L", (size * 4 // 3, size), 140)
-    frame.paste(qr, ((frame.width - qr.width) // 2, (frame.height - qr.height) // 2))
-    return frame
-
-
-def camera_frame(payload: str) -> dict:
-    """A frame as the browser script sends it: grayscale, as a base64 JPEG."""
-    image = qr_image(payload)
-    jpeg = io.BytesIO()
-    image.save(jpeg, "JPEG", quality=85)
-    return {"w": image.width, "h": image.height, "jpeg": base64.b64encode(jpeg.getvalue()).decode()}
-
-
-def with_camera(user: User, payload: str | None) -> None:
-    blank = {"w": 4, "h": 3, "data": base64.b64encode(bytes(12)).decode()}
-    frame = camera_frame(payload) if payload else blank
-    user.javascript_rules[re.compile(r".*StamphubCamera\.start")] = lambda _: {"ok": True}
-    user.javascript_rules[re.compile(r".*StamphubCamera\.grab")] = lambda _: frame
-
-
-def burst(user: User, code: str, key: str = "0f8fad5b-d9cb-469f-a165-70867728950e") -> None:
-    """What the browser script sends after a scanner typed `code` and Enter."""
-    UserInteraction(user, {user.client.layout}, None).trigger("stamphub_wedge", {"code": code, "key": key})
+from tests.ui.seat_steps import burst, qr_image, sign_in, with_camera
 
 
 async def test_the_camera_stamps_a_card_once_while_it_stays_in_view(user: User, live, redis, shop, secret):

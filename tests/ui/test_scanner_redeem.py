@@ -12,8 +12,7 @@ from hub.domain.businesses import add_seat
 from hub.domain.stamps import adjust_stamps
 from hub.domain.vouchers import issue_manual_voucher, redeem_voucher
 from hub.models import Voucher, VoucherState
-from tests.ui.test_scanner_login import sign_in
-from tests.ui.test_scanner_modes import burst
+from tests.ui.seat_steps import burst, sign_in
 
 
 async def full_card_voucher(shop) -> Voucher:

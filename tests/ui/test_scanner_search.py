@@ -10,7 +10,7 @@ from hub.domain.customer_search import search_cards
 from hub.domain.stamps import adjust_stamps
 from hub.models import Card, CardEvent, Customer
 from tests.factories import new_card
-from tests.ui.test_scanner_login import sign_in
+from tests.ui.seat_steps import sign_in
 
 
 async def test_search_finds_by_number_email_name_and_pasted_code(shop, other_shop, secret):

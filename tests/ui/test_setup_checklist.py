@@ -8,8 +8,9 @@ from hub.domain.businesses import sign_up
 from hub.domain.cards import issue_card
 from hub.domain.stamps import add_stamp
 from hub.models import CardTemplate, Location, StaffSeat
+from tests.conftest import eventually
 from tests.factories import Shop
-from tests.ui.test_admin_support import eventually, sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def new_owner() -> Shop:

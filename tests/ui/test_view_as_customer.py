@@ -6,7 +6,7 @@ from nicegui.testing import User
 
 from hub.domain.stamps import add_stamp
 from hub.models import Card, CardTemplate, Customer
-from tests.ui.test_admin_support import sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def open_preview(user: User, template_id: int) -> Card:

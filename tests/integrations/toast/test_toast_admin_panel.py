@@ -8,8 +8,9 @@ from hub.api.app import create_api_app
 from hub.domain.toast_connections import authenticate
 from hub.errors import Unauthorized
 from hub.models import Card, ToastConnection
+from tests.conftest import eventually
 from tests.integrations.toast.toast_pos import ToastPos, check, selection
-from tests.ui.test_admin_support import eventually, sign_in
+from tests.ui.owner_steps import sign_in
 
 
 async def test_an_owner_connects_toast_with_a_per_item_rule_and_disconnects_it(user: User, live, redis, shop):

@@ -9,8 +9,8 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from hub.models import ToastConnection
+from tests.chromium_steps import owner_signs_in
 from tests.servers import ROOT, Server, running_server
-from tests.ui.test_admin_browser import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
@@ -27,7 +27,7 @@ async def test_an_owner_connects_toast_from_a_phone(browser: Browser, admin_serv
     context.set_default_timeout(20_000)
     try:
         page = await context.new_page()
-        await sign_in(page, shop)
+        await owner_signs_in(page, shop)
         await page.goto("/admin/integrations/webhooks")
         # The admin frame opens its menu over the page on a phone; the owner taps beside it first.
         await page.mouse.click(370, 600)
