@@ -23,6 +23,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from hub.config import settings
 from hub.delivery.results import SendResult
+from hub.render import colours
 
 DEFAULT_TIMEOUT = 20.0
 
@@ -99,7 +100,7 @@ def _paragraphs(text: str) -> str:
 
 def render_html(content: EmailContent) -> str:
     c = content.colors
-    bg, fg, accent = c.get("background", "#3b2416"), c.get("foreground", "#fff8ef"), c.get("accent", "#e0a458")
+    bg, fg, accent = colours.css(c, "background"), colours.css(c, "foreground"), colours.css(c, "accent")
     esc = html.escape
     voucher = ""
     if content.voucher_title:

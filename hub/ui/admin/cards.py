@@ -17,6 +17,7 @@ from hub.domain.stamps import adjust_stamps
 from hub.domain.vouchers import issue_manual_voucher
 from hub.errors import DomainError, NotFound
 from hub.models import CardTemplate, Location
+from hub.render import colours
 from hub.ui.admin.frame import Debounced, Section, Session, frame, owner_session, show_error, to_login, when
 from hub.ui.admin_campaigns.send_message import send_message_dialog
 from hub.ui.live import subscribe
@@ -353,7 +354,7 @@ class DetailPanel:
         with (
             ui.element()
             .classes("w-full rounded-lg overflow-hidden")
-            .style(f"background:{design.get('background', '#3b2416')};color:{design.get('foreground', '#fff')}")
+            .style(f"background:{colours.css(design, 'background')};color:{colours.css(design, 'foreground')}")
             .mark("reward-image")
         ):
             if design.get("strip"):

@@ -15,6 +15,7 @@ from hub.domain import codes
 from hub.domain.card_view import CardView
 from hub.i18n import Lang
 from hub.models import LotteryDraw
+from hub.render import colours
 from hub.ui.card_page import views
 from hub.ui.card_page.html import render
 from hub.ui.card_render import _image_source, qr_svg_data_url
@@ -60,9 +61,9 @@ def card_face(
 ) -> dict[str, Any]:
     shown = max(0, min(stamps, stamps_required))
     return {
-        "background": design.get("background") or "#3b2416",
-        "foreground": design.get("foreground") or "#fff8ef",
-        "accent": design.get("accent") or "#e0a458",
+        "background": colours.css(design, "background"),
+        "foreground": colours.css(design, "foreground"),
+        "accent": colours.css(design, "accent"),
         "icon": ICONS.get(design.get("stamp_icon") or "local_cafe", "★"),
         "strip": _image_source(design.get("strip")),
         "logo": _image_source(design.get("logo")),
