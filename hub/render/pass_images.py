@@ -30,12 +30,18 @@ color = colours.rgb
 
 
 def uploaded(path: str | None) -> Path | None:
-    """An uploaded image named by the design: absolute, or relative to the data folder."""
+    """An uploaded image named by the design: its `/uploads/…` address (what the designer
+    stores) or a path relative to the data folder; absolute file paths are taken as they are."""
     if not path:
         return None
-    candidate = Path(path)
-    if not candidate.is_absolute():
-        candidate = settings().data_dir / path.lstrip("/")
+    data = settings().data_dir
+    if path.startswith("/uploads/") or not Path(path).is_absolute():
+        candidate = (data / path.lstrip("/")).resolve()
+        # A design names files, not places: nothing outside the data folder is read.
+        if not candidate.is_relative_to(data.resolve()):
+            return None
+    else:
+        candidate = Path(path)
     return candidate if candidate.is_file() else None
 
 
