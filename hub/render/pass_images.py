@@ -10,14 +10,13 @@ from __future__ import annotations
 import base64
 import io
 import math
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageDraw, ImageOps
 
 from hub.config import settings
-from hub.render import colours, fonts
+from hub.render import colours, fonts, text
 
 # Apple's sizes at 1x; every image is also shipped at @2x and @3x.
 ICON = (29, 29)
@@ -62,21 +61,10 @@ def _badge(size: tuple[int, int], design: dict[str, Any], *, filled_background: 
     draw = ImageDraw.Draw(image)
     d = min(w, h)
     draw.ellipse((0, 0, d - 1, d - 1), fill=color(design, "accent"))
-    letter = _first_letter(design.get("title") or "") or "S"
+    letter = text.first_letter(design.get("title") or "").upper() or "S"
     font = fonts.font(letter, max(8, int(d * 0.6)), bold=True)
     draw.text((d / 2, d / 2), letter, fill=color(design, "background"), font=font, anchor="mm")
     return image
-
-
-def _first_letter(title: str) -> str:
-    """The title's first letter with its marks (a Hindi or Thai letter keeps its vowel sign)."""
-    text = title.strip()
-    if not text:
-        return ""
-    end = 1
-    while end < len(text) and unicodedata.category(text[end]) in ("Mn", "Mc", "Me"):
-        end += 1
-    return text[:end].upper()
 
 
 def _fit(path: Path, size: tuple[int, int], *, crop: bool) -> Image.Image:

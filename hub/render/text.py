@@ -48,11 +48,22 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, font: fonts.Font, width: float) -
     return lines
 
 
+def is_mark(c: str) -> bool:
+    """A sign drawn on the letter before it (a Thai vowel, a Devanagari matra, an accent)."""
+    return unicodedata.category(c) in ("Mn", "Mc", "Me")
+
+
+def first_letter(line: str) -> str:
+    """The line's first letter with its marks: a Hindi or Thai letter keeps its vowel sign."""
+    clusters = _clusters(line.strip())
+    return clusters[0] if clusters else ""
+
+
 def _clusters(text: str) -> list[str]:
-    """Characters with their combining marks (Thai vowels, Indic signs) kept on them."""
+    """Characters with their combining marks kept on them."""
     out: list[str] = []
     for c in text:
-        if out and (unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Mc", "Me")):
+        if out and is_mark(c):
             out[-1] += c
         else:
             out.append(c)
