@@ -6,7 +6,7 @@ from typing import Any
 
 from nicegui import ui
 
-from hub.render import colours, qr
+from hub.render import colours
 
 # Pages that animate stamps add this once (`ui.add_css(CARD_CSS)`); without it the card
 # simply renders without motion, which is what the designer preview wants.
@@ -21,10 +21,6 @@ CARD_CSS = """
   align-items: center; justify-content: center; }
 @media (max-width: 380px) { .stamp-slot { width: 38px; height: 38px; } }
 """
-
-
-# The one QR helper, under the name the pages know it by.
-qr_svg_data_url = qr.svg_data_url
 
 
 def _image_source(value: Any) -> str | None:

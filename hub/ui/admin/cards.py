@@ -360,7 +360,7 @@ class DetailPanel:
             if design.get("strip"):
                 ui.image(design["strip"]).classes("w-full h-24").props("fit=cover")
             with ui.row().classes("items-center gap-2 p-3"):
-                ui.icon("redeem", size="28px").style(f"color:{design.get('accent', '#e0a458')}")
+                ui.icon("redeem", size="28px").style(f"color:{colours.css(design, 'accent')}")
                 with ui.column().classes("gap-0"):
                     ui.label("Current reward").classes("text-xs opacity-80")
                     ui.label(title).classes("font-bold")

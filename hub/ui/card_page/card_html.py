@@ -16,9 +16,10 @@ from hub.domain.card_view import CardView
 from hub.i18n import Lang
 from hub.models import LotteryDraw
 from hub.render import colours
+from hub.render.qr import svg_data_url
 from hub.ui.card_page import views
 from hub.ui.card_page.html import render
-from hub.ui.card_render import _image_source, qr_svg_data_url
+from hub.ui.card_render import _image_source
 
 # The designer's stamp icons (Material icon names) as characters: no icon font to download.
 ICONS = {
@@ -112,7 +113,7 @@ def card_body(
         {
             "id": v.id,
             "title": v.title,
-            "qr": qr_svg_data_url(codes.voucher_code(secret, v.id)),
+            "qr": svg_data_url(codes.voucher_code(secret, v.id)),
             "code": codes.format_redeem_code(v.redeem_code),
             "valid": _("Valid until {date}", date=lang.date_text(v.expires_at))
             if v.expires_at
@@ -147,7 +148,7 @@ def card_body(
         to_go=lang.number(max(required - view.stamps, 0)),
         vouchers=vouchers,
         finished=finished,
-        code_qr=qr_svg_data_url(codes.rotating_card_code(secret, view.card.number)),
+        code_qr=svg_data_url(codes.rotating_card_code(secret, view.card.number)),
         number=view.card.number,
         wallets=[_wallet_button(link, lang) for link in links],
         history=[
