@@ -14,7 +14,7 @@ from typing import Any
 from nicegui import ui
 
 from hub.domain.templates import COLOUR_KEYS, DEFAULT_DESIGN
-from hub.render import colours, qr
+from hub.render import colours, qr, text
 from hub.render import pass_images as images
 from hub.ui.card_render import render_card
 from hub.wallet.apple import PRIMARY_BAND
@@ -23,9 +23,28 @@ from hub.wallet.apple import PRIMARY_BAND
 SCALE = 2
 
 
+# What the pass images are drawn from: typing a reward or a label redraws none of them.
+_LOOK = ("background", "foreground", "accent", "logo", "strip")
+
+
 @functools.cache
 def _sample_qr() -> str:
     return qr.svg_data_url("C.000000.preview")
+
+
+def _picture(kind: str, design: dict[str, Any], *args: Any) -> str:
+    look = tuple((key, design.get(key)) for key in _LOOK) + (("title", text.first_letter(design.get("title") or "")),)
+    return _drawn(kind, look, *args)
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn(kind: str, look: tuple[tuple[str, Any], ...], *args: Any) -> str:
+    """A pass image as the pass ships it; a few owners typing hit the cache, not Pillow."""
+    design = dict(look)
+    if kind == "strip":
+        stamps, required, scale, band = args
+        return images.data_url(images.strip(design, stamps, required, scale, text_band=band))
+    return images.data_url(getattr(images, kind)(design, *args))
 
 
 def _stamp_row(design: dict[str, Any], stamps: int, required: int, size: int) -> str:
@@ -56,11 +75,10 @@ def web_card(values: dict[str, Any], stamps: int) -> None:
 def apple_pass(values: dict[str, Any], stamps: int, business_name: str) -> None:
     d = values["design"]
     e = html.escape
-    logo = images.data_url(images.logo(d, SCALE))
+    logo = _picture("logo", d, SCALE)
     subtitle = str(d.get("subtitle") or "")
-    strip = images.data_url(
-        images.strip(d, stamps, values["stamps_required"], SCALE, text_band=PRIMARY_BAND if subtitle else 0.0)
-    )
+    band = PRIMARY_BAND if subtitle else 0.0
+    strip = _picture("strip", d, stamps, values["stamps_required"], SCALE, band)
     # Wallet draws the primary field (the subtitle) over the strip's upper left.
     primary = (
         f'<div style="position:absolute;left:12px;top:8px;font-size:20px;line-height:1.2">{e(subtitle)}</div>'
@@ -101,7 +119,7 @@ def google_pass(values: dict[str, Any], stamps: int, business_name: str) -> None
     e = html.escape
     # Google crops the programme logo to a circle.
     logo = (
-        f'<img src="{images.data_url(images.program_logo(d))}" data-image="program-logo" '
+        f'<img src="{_picture("program_logo", d)}" data-image="program-logo" '
         'style="width:32px;height:32px;border-radius:50%;object-fit:cover">'
     )
     hero = (

@@ -7,6 +7,7 @@ the same fonts and is drawn by the viewer's.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from html import escape
 
@@ -90,6 +91,16 @@ def render_svg(business: str, title: str, url: str, lang: Lang, palette: tuple[s
     )
 
 
+def _raster(fmt: str, args: tuple, title: str) -> bytes:
+    buffer = io.BytesIO()
+    image = render_png(*args)
+    if fmt == "pdf":
+        image.save(buffer, "PDF", resolution=150.0, title=title)
+    else:
+        image.save(buffer, "PNG", dpi=(150, 150), optimize=True)
+    return buffer.getvalue()
+
+
 async def poster(template_id: int, fmt: str, lang: str | None = None) -> Response:
     """GET /join/<template>/poster.<png|svg|pdf>?lang=<code>."""
     if fmt not in FORMATS:
@@ -106,13 +117,8 @@ async def poster(template_id: int, fmt: str, lang: str | None = None) -> Respons
     if fmt == "svg":
         body = render_svg(*args).encode()
     else:
-        buffer = io.BytesIO()
-        image = render_png(*args)
-        if fmt == "pdf":
-            image.save(buffer, "PDF", resolution=150.0, title=f"{target.business.name} – {title}")
-        else:
-            image.save(buffer, "PNG", dpi=(150, 150), optimize=True)
-        body = buffer.getvalue()
+        # A poster is a few megapixels to draw and compress: off the loop that serves every page.
+        body = await asyncio.to_thread(_raster, fmt, args, f"{target.business.name} – {title}")
     return Response(
         body,
         media_type=FORMATS[fmt],
