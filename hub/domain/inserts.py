@@ -31,7 +31,7 @@ from hub.errors import ForeignCard, ForgedCode, IdempotencyReplay, InvalidInput,
 from hub.models import Business, Card, CardTemplate, InsertBatch, InsertCode, LotteryDraw, PrizePool
 from hub.pdf import image_pdf
 from hub.realtime import outbox
-from hub.render import colours, fonts, qr, text
+from hub.render import colours, qr, text
 
 KINDS = ("stamp", "lottery")
 MAX_BATCH = 2000
@@ -283,6 +283,7 @@ DPI = 150
 PAGE = (1240, 1754)  # A4 at 150 dpi
 MARGIN = 60
 COLUMNS, ROWS = 2, 4
+INSET = 14  # between a card's cut line and its coloured face
 PER_PAGE = COLUMNS * ROWS
 
 
@@ -307,10 +308,16 @@ def render_pages(
     cell_w = (PAGE[0] - 2 * MARGIN) // COLUMNS
     cell_h = (PAGE[1] - 2 * MARGIN) // ROWS
     headline = "FREE STAMP" if kind == "stamp" else "LOTTERY DRAW"
-    how = instructions(kind)
-    # Each text in the font of its script: a business named in Thai or Japanese prints as such.
-    name_font, card_font = fonts.font(business_name, 22, bold=True), fonts.font(card_name, 21)
-    small_font = fonts.font(how, 16)
+    # Each text in the fonts of its script: a business named in Thai or Japanese prints as such.
+    name_type, card_type, small_type = text.Type(22, bold=True), text.Type(21), text.Type(16)
+    qr_box = min(290, cell_h - 2 * INSET - 60)
+    text_width = cell_w - 2 * INSET - 20 - qr_box - 20 - 16
+    # Every card of a batch says the same: laid out once, drawn on each.
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    name_lines = text.wrap(measure, business_name, name_type, text_width)[:2]
+    headline_type = text.fit(measure, headline, 36, text_width, bold=True)
+    card_lines = text.wrap(measure, card_name, card_type, text_width)[:2]
+    how_lines = text.wrap(measure, instructions(kind), small_type, text_width)[:9]
     for start in range(0, len(urls), PER_PAGE):
         page = Image.new("RGB", PAGE, "white")
         draw = ImageDraw.Draw(page)
@@ -324,33 +331,31 @@ def render_pages(
             for y in range(y0, y0 + cell_h, 16):
                 draw.line([(x0, y), (x0, min(y + 8, y0 + cell_h))], fill="#999999")
                 draw.line([(x0 + cell_w, y), (x0 + cell_w, min(y + 8, y0 + cell_h))], fill="#999999")
-            inset = 14
+            inset = INSET
             draw.rounded_rectangle(
                 [x0 + inset, y0 + inset, x0 + cell_w - inset, y0 + cell_h - inset], radius=24, fill=background
             )
-            qr_box = min(290, cell_h - 2 * inset - 60)
             code = qr.image(url, qr_box - 12)
             qx, qy = x0 + inset + 20, y0 + inset + 20
             draw.rounded_rectangle([qx, qy, qx + qr_box, qy + qr_box], radius=12, fill="white")
             page.paste(code, (qx + (qr_box - code.width) // 2, qy + (qr_box - code.height) // 2))
             tx = qx + qr_box + 20
-            text_width = x0 + cell_w - inset - 16 - tx
             ty = qy + 2
-            for line in text.wrap(draw, business_name, name_font, text_width)[:2]:
-                draw.text((tx, ty), line, font=name_font, fill=foreground)
+            for line in name_lines:
+                text.draw_line(draw, (tx, ty), line, name_type, fill=foreground)
                 ty += 28
             ty += 8
-            draw.text((tx, ty), headline, font=text.fit(draw, headline, 36, text_width, bold=True), fill=foreground)
+            text.draw_line(draw, (tx, ty), headline, headline_type, fill=foreground)
             ty += 48
-            for line in text.wrap(draw, card_name, card_font, text_width)[:2]:
-                draw.text((tx, ty), line, font=card_font, fill=foreground)
+            for line in card_lines:
+                text.draw_line(draw, (tx, ty), line, card_type, fill=foreground)
                 ty += 28
             ty += 10
-            for line in text.wrap(draw, how, small_font, text_width)[:9]:
-                draw.text((tx, ty), line, font=small_font, fill=foreground)
+            for line in how_lines:
+                text.draw_line(draw, (tx, ty), line, small_type, fill=foreground)
                 ty += 21
             code_id = url.rsplit("/", 1)[-1].split(".")[1]
-            draw.text((qx + 4, qy + qr_box + 10), f"No. {code_id}", font=small_font, fill=foreground)
+            text.draw_line(draw, (qx + 4, qy + qr_box + 10), f"No. {code_id}", small_type, fill=foreground)
         yield page
 
 

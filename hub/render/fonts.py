@@ -2,7 +2,8 @@
 every language's letters instead of boxes.
 
 Each text is drawn in the first font of the chain that has a glyph for every one of its
-characters (looked up in the font's `cmap`), else in the one that has the most. The fonts
+characters (looked up in the font's `cmap`). A line no font has whole (Thai or Hindi with a
+Latin word) is cut into runs, each in a font that has it (`runs`). The fonts
 are Debian's `fonts-noto-core` and `fonts-noto-cjk` (`make fonts` installs them); where they
 are missing DejaVu Sans, then Pillow's own font, draw what they can. Arabic and the Indic
 scripts need shaping: Pillow's Raqm layout (HarfBuzz + FriBiDi) does it when present, which
@@ -149,6 +150,36 @@ def font(text: str, size: int, *, bold: bool = False, lang: str | None = None) -
     if face is None:
         return ImageFont.load_default(size=size)
     return _load(face, size, bold)
+
+
+def runs(text: str, size: int, *, bold: bool = False, lang: str | None = None) -> tuple[tuple[str, Font], ...]:
+    """The line in pieces that one font each draws whole: a single piece when one font can.
+
+    A character stays in the running piece while that piece's font has it (spaces and marks
+    always do), so a line changes font as seldom as it can."""
+    return _runs(text, size, bold, lang)
+
+
+@functools.lru_cache(maxsize=1024)
+def _runs(text: str, size: int, bold: bool, lang: str | None) -> tuple[tuple[str, Font], ...]:
+    face = face_for(text, lang=lang)
+    if face is None:
+        return ((text, ImageFont.load_default(size=size)),)
+    if _drawn(text) <= coverage(face):
+        return ((text, _load(face, size, bold)),)
+    chain = [face, *(other for other in _chain(text, lang) if other != face)]
+    pieces: list[tuple[str, Face]] = []
+    for c in text:
+        current = pieces[-1][1] if pieces else face
+        if not _drawn(c) or unicodedata.category(c) in ("Mn", "Mc", "Me") or ord(c) in coverage(current):
+            chosen = current
+        else:
+            chosen = next((other for other in chain if ord(c) in coverage(other)), current)
+        if pieces and pieces[-1][1] == chosen:
+            pieces[-1] = (pieces[-1][0] + c, chosen)
+        else:
+            pieces.append((c, chosen))
+    return tuple((piece, _load(piece_face, size, bold)) for piece, piece_face in pieces)
 
 
 @functools.lru_cache(maxsize=128)

@@ -21,6 +21,11 @@ def glyph_names(font: ImageFont.FreeTypeFont, sample: str) -> dict[str, str]:
         return {c: cmap.get(ord(c), ".notdef") for c in sample if not c.isspace()}
 
 
+def missing_glyphs(line: str, kind: text.Type) -> list[str]:
+    """The line's letters that the fonts drawing them have no glyph for."""
+    return [c for piece, font in kind.runs(line) for c, name in glyph_names(font, piece).items() if name == ".notdef"]
+
+
 def ink(font: ImageFont.FreeTypeFont, line: str) -> Image.Image:
     image = Image.new("L", (40 + int(ImageDraw.Draw(Image.new("L", (1, 1))).textlength(line, font=font)) * 2, 120))
     ImageDraw.Draw(image).text((20, 20), line, font=font, fill=255)
@@ -85,10 +90,30 @@ def test_a_mixed_line_takes_the_font_that_has_all_of_it():
     assert fonts.face_for("東京", lang="zh_Hant").script == "zh_Hant"
 
 
+@pytest.mark.parametrize("line", ["ร้าน Coffee ดี", "कैफ़े Coffee House", "Café ত্রিপুরা", "தமிழ் Tea 東京"])
+def test_a_line_no_one_font_has_is_drawn_in_pieces_with_every_glyph(line):
+    kind = text.Type(40)
+    assert len(kind.runs(line)) > 1
+    assert "".join(piece for piece, _ in kind.runs(line)) == line
+    assert missing_glyphs(line, kind) == []
+    image = Image.new("L", (900, 120))
+    draw = ImageDraw.Draw(image)
+    text.draw_line(draw, (10, 10), line, kind, fill=255)
+    assert image.getbbox()[2] == pytest.approx(10 + text.length(draw, line, kind), abs=12)
+    # One font for the whole line would have drawn boxes; its pieces draw letters.
+    whole = fonts.font(line, 40)
+    box = ink(whole, NO_GLYPH).tobytes()
+    others = [(piece.strip()[0], font) for piece, font in kind.runs(line) if font is not whole]
+    assert others
+    for letter, font in others:
+        assert ink(whole, letter).tobytes() == box
+        assert ink(font, letter).tobytes() != box
+
+
 def test_a_line_without_spaces_wraps_inside_the_width():
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
     for lang in ("ja", "th", "zh_Hans"):
-        font = fonts.font(SAMPLES[lang], 24, lang=lang)
-        lines = text.wrap(draw, SAMPLES[lang], font, 120)
+        kind = text.Type(24, lang=lang)
+        lines = text.wrap(draw, SAMPLES[lang], kind, 120)
         assert len(lines) > 1 and "".join(lines) == SAMPLES[lang].replace(" ", "")
-        assert all(draw.textlength(line, font=font) <= 120 for line in lines)
+        assert all(text.length(draw, line, kind) <= 120 for line in lines)

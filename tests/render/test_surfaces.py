@@ -14,7 +14,7 @@ from hub.render import colours, fonts, text
 from hub.render import pass_images as images
 from hub.ui.card_page import poster
 from tests.render.samples import SAMPLES
-from tests.render.test_glyphs import glyph_names
+from tests.render.test_glyphs import glyph_names, missing_glyphs
 
 URL = "https://cards.example.com/join/7"
 PALETTE = tuple(colours.DEFAULTS[key] for key in colours.KEYS)
@@ -38,8 +38,7 @@ def test_a_poster_prints_its_language_in_real_letters(lang):
     # …in a font that has every one of its letters.
     draw = ImageDraw.Draw(drawn)
     for line, size, bold in ((headline, 64, True), (footer, 40, False)):
-        names = glyph_names(poster._fit(draw, line, size, bold, language), line)
-        assert ".notdef" not in names.values(), line
+        assert missing_glyphs(line, poster._fit(draw, line, size, bold, language)) == [], line
 
 
 @pytest.mark.parametrize("lang", sorted(SAMPLES))
@@ -51,8 +50,8 @@ def test_a_shop_named_in_any_script_gets_insert_sheets_in_its_letters(lang):
     [code] = zxingcpp.read_barcodes(page)
     assert code.text == url
     assert ImageChops.difference(page, unnamed).getbbox() is not None  # the name is on the card
-    for size, bold in ((22, True), (21, False)):  # the sheet's name and card lines
-        assert ".notdef" not in glyph_names(fonts.font(name, size, bold=bold), name).values()
+    for kind in (text.Type(22, bold=True), text.Type(21)):  # the sheet's name and card lines
+        assert missing_glyphs(name, kind) == []
 
 
 @pytest.mark.parametrize("lang", sorted(SAMPLES))

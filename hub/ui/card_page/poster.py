@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 
 from hub.domain.joining import join_target
 from hub.i18n import Lang, supported
-from hub.render import colours, fonts, qr, text
+from hub.render import colours, qr, text
 from hub.runtime import runtime
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -28,7 +28,7 @@ def _texts(lang: Lang) -> tuple[str, str]:
     return lang._("Scan to get your stamp card"), lang._("No app, no password: just your name.")
 
 
-def _fit(draw: ImageDraw.ImageDraw, line: str, size: int, bold: bool, lang: Lang) -> fonts.Font:
+def _fit(draw: ImageDraw.ImageDraw, line: str, size: int, bold: bool, lang: Lang) -> text.Type:
     return text.fit(draw, line, size, WIDTH - 160, bold=bold, lang=lang.code, smallest=18, step=4)
 
 
@@ -39,7 +39,7 @@ def render_png(business: str, title: str, url: str, lang: Lang, palette: tuple[s
     draw = ImageDraw.Draw(image)
     y = 120
     for line, size, bold, fill in ((business, 84, True, foreground), (title, 56, False, accent)):
-        draw.text((WIDTH / 2, y), line, font=_fit(draw, line, size, bold, lang), fill=fill, anchor="mt")
+        text.draw_line(draw, (WIDTH / 2, y), line, _fit(draw, line, size, bold, lang), fill=fill, anchor="mt")
         y += size + 40
     matrix = qr.matrix(url)
     cells = len(matrix)
@@ -54,10 +54,8 @@ def render_png(business: str, title: str, url: str, lang: Lang, palette: tuple[s
                 x0, y0 = left + (c + 4) * cell, top + (r + 4) * cell
                 draw.rectangle((x0, y0, x0 + cell - 1, y0 + cell - 1), fill="#000000")
     y = top + side + 70
-    draw.text((WIDTH / 2, y), headline, font=_fit(draw, headline, 64, True, lang), fill=foreground, anchor="mt")
-    y += 110
-    draw.text((WIDTH / 2, y), footer, font=_fit(draw, footer, 40, False, lang), fill=foreground, anchor="mt")
-    draw.text((WIDTH / 2, HEIGHT - 90), url, font=_fit(draw, url, 30, False, lang), fill=foreground, anchor="mt")
+    for line, size, bold, top in ((headline, 64, True, y), (footer, 40, False, y + 110), (url, 30, False, HEIGHT - 90)):
+        text.draw_line(draw, (WIDTH / 2, top), line, _fit(draw, line, size, bold, lang), fill=foreground, anchor="mt")
     return image
 
 
