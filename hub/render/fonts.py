@@ -13,6 +13,7 @@ scripts need shaping: Pillow's Raqm layout (HarfBuzz + FriBiDi) does it when pre
 from __future__ import annotations
 
 import functools
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,7 +150,7 @@ def font(text: str, size: int, *, bold: bool = False, lang: str | None = None) -
     face = face_for(text, lang=lang)
     if face is None:
         return ImageFont.load_default(size=size)
-    return _load(face, size, bold)
+    return _load(face, size, bold, threading.get_ident())
 
 
 def runs(text: str, size: int, *, bold: bool = False, lang: str | None = None) -> tuple[tuple[str, Font], ...]:
@@ -157,16 +158,16 @@ def runs(text: str, size: int, *, bold: bool = False, lang: str | None = None) -
 
     A character stays in the running piece while that piece's font has it (spaces and marks
     always do), so a line changes font as seldom as it can."""
-    return _runs(text, size, bold, lang)
+    return _runs(text, size, bold, lang, threading.get_ident())
 
 
 @functools.lru_cache(maxsize=1024)
-def _runs(text: str, size: int, bold: bool, lang: str | None) -> tuple[tuple[str, Font], ...]:
+def _runs(text: str, size: int, bold: bool, lang: str | None, thread: int) -> tuple[tuple[str, Font], ...]:
     face = face_for(text, lang=lang)
     if face is None:
         return ((text, ImageFont.load_default(size=size)),)
     if _drawn(text) <= coverage(face):
-        return ((text, _load(face, size, bold)),)
+        return ((text, _load(face, size, bold, thread)),)
     chain = [face, *(other for other in _chain(text, lang) if other != face)]
     pieces: list[tuple[str, Face]] = []
     for c in text:
@@ -179,11 +180,13 @@ def _runs(text: str, size: int, bold: bool, lang: str | None) -> tuple[tuple[str
             pieces[-1] = (pieces[-1][0] + c, chosen)
         else:
             pieces.append((c, chosen))
-    return tuple((piece, _load(piece_face, size, bold)) for piece, piece_face in pieces)
+    return tuple((piece, _load(piece_face, size, bold, thread)) for piece, piece_face in pieces)
 
 
-@functools.lru_cache(maxsize=128)
-def _load(face: Face, size: int, bold: bool) -> Font:
+# A FreeType face is for one thread at a time, and sheets, posters and pass images are drawn in
+# worker threads: each thread gets fonts of its own.
+@functools.lru_cache(maxsize=256)
+def _load(face: Face, size: int, bold: bool, thread: int) -> Font:
     name = face.bold if bold and path(face.bold) else face.regular
     found = path(name)
     assert found is not None  # face_for only returns installed faces
