@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test lint deps dev-deps browser faketime locks
+.PHONY: run test lint deps dev-deps browser faketime fonts locks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,26 @@ $(VENV)/.dev-deps: requirements-dev.lock $(VENV)/.deps
 deps: $(VENV)/.deps
 dev-deps: $(VENV)/.dev-deps
 
-run: $(VENV)/.deps
+run: $(VENV)/.deps fonts
 	$(BIN)/stamphub run
 
 # A Debian package installed when its command is missing (as root, or via sudo).
 apt = command -v $(1) >/dev/null 2>&1 || { \
   if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(1) >/dev/null; \
   else sudo apt-get update -qq && sudo apt-get install -y -qq $(1) >/dev/null; fi; }
+
+# Debian packages installed when one of their files is missing: $(call apt_files,packages,files).
+apt_files = missing=; for f in $(2); do [ -f "$$f" ] || missing=1; done; [ -z "$$missing" ] || { \
+  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq $(1) >/dev/null; \
+  else sudo apt-get update -qq && sudo apt-get install -y -qq $(1) >/dev/null; fi; }
+
+# Noto fonts, one per script, for posters, insert sheets and pass images (hub/render/fonts.py).
+FONT_FILES := /usr/share/fonts/truetype/noto/NotoSans-Regular.ttf \
+  /usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf \
+  /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc \
+  /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+fonts:
+	@$(call apt_files,fonts-noto-core fonts-noto-cjk fonts-dejavu-core libfribidi0,$(FONT_FILES))
 
 # Chromium drives the browser end-to-end tests.
 browser:
@@ -38,7 +51,7 @@ browser:
 faketime:
 	@$(call apt,faketime)
 
-test: $(VENV)/.dev-deps browser
+test: $(VENV)/.dev-deps browser fonts
 	$(BIN)/ruff check hub tests
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 

@@ -19,7 +19,8 @@ from hub.api.types import db_int
 from hub.config import settings
 from hub.domain.cards import get_card_by_token
 from hub.models import Card, CardTemplate
-from hub.wallet import apple, images, passes, sync
+from hub.render import pass_images as images
+from hub.wallet import apple, passes, sync
 from hub.wallet.config import wallet_config
 from hub.wallet.content import PassContent, template_snapshot
 

@@ -24,6 +24,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from hub.config import settings
 from hub.delivery.results import SendResult
 from hub.i18n import N_, Lang
+from hub.render import colours
 
 DEFAULT_TIMEOUT = 20.0
 
@@ -110,7 +111,7 @@ def render_html(content: EmailContent) -> str:
     lang = Lang(content.language)
     _ = lang._
     c = content.colors
-    bg, fg, accent = c.get("background", "#3b2416"), c.get("foreground", "#fff8ef"), c.get("accent", "#e0a458")
+    bg, fg, accent = colours.css(c, "background"), colours.css(c, "foreground"), colours.css(c, "accent")
     esc = html.escape
     voucher = ""
     if content.voucher_title:

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-import qrcode
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
@@ -33,6 +32,7 @@ from hub.i18n import N_, Lang
 from hub.models import Business, Card, CardTemplate, InsertBatch, InsertCode, LotteryDraw, PrizePool
 from hub.pdf import image_pdf
 from hub.realtime import outbox
+from hub.render import colours, qr, text
 
 KINDS = ("stamp", "lottery")
 MAX_BATCH = 2000
@@ -283,61 +283,8 @@ DPI = 150
 PAGE = (1240, 1754)  # A4 at 150 dpi
 MARGIN = 60
 COLUMNS, ROWS = 2, 4
+INSET = 14  # between a card's cut line and its coloured face
 PER_PAGE = COLUMNS * ROWS
-
-
-def _colour(value: Any, fallback: str) -> tuple[int, int, int]:
-    try:
-        return ImageColor.getrgb(value)[:3]  # type: ignore[return-value]
-    except (ValueError, TypeError, AttributeError):
-        return ImageColor.getrgb(fallback)[:3]  # type: ignore[return-value]
-
-
-# DejaVu covers accented and most non-Latin business names; Pillow's own font is the fallback.
-_FONTS = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu/", "")
-
-
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    name = _FONTS[1] if bold else _FONTS[0]
-    for folder in _FONT_DIRS:
-        try:
-            return ImageFont.truetype(folder + name, size)
-        except OSError:
-            continue
-    return ImageFont.load_default(size=size)
-
-
-def _fitting_font(draw: ImageDraw.ImageDraw, text: str, width: int, size: int) -> Any:
-    while size > 14 and draw.textlength(text, font=_font(size, bold=True)) > width:
-        size -= 2
-    return _font(size, bold=True)
-
-
-def _qr(url: str, size: int) -> Image.Image:
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4, box_size=1)
-    qr.add_data(url)
-    qr.make(fit=True)
-    image = qr.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
-    modules = image.width
-    scale = max(1, size // modules)
-    # Whole pixels per module keep every module edge sharp for phone cameras.
-    return image.resize((modules * scale, modules * scale), Image.Resampling.NEAREST)
-
-
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[str]:
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        line = ""
-        for word in paragraph.split():
-            candidate = f"{line} {word}".strip()
-            if draw.textlength(candidate, font=font) <= width or not line:
-                line = candidate
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-    return lines
 
 
 # NOTE: Printed delivery insert: the headline beside the QR code; capitals where the language has them.
@@ -378,13 +325,21 @@ def render_pages(
 ) -> Iterator[Image.Image]:
     """`render_sheets` one page at a time, in the business's language."""
     lang = Lang(language)
-    background = _colour(design.get("background"), "#3b2416")
-    foreground = _colour(design.get("foreground"), "#fff8ef")
+    background = colours.rgb(design, "background")
+    foreground = colours.rgb(design, "foreground")
     cell_w = (PAGE[0] - 2 * MARGIN) // COLUMNS
     cell_h = (PAGE[1] - 2 * MARGIN) // ROWS
-    body_font, small_font = _font(21), _font(16)
     headline = lang._(HEADLINES.get(kind, HEADLINES["stamp"]))
-    text = instructions(kind, lang)
+    # Each text in the fonts of its script: a business named in Thai or Japanese prints as such.
+    name_type, card_type, small_type = text.Type(22, bold=True), text.Type(21), text.Type(16)
+    qr_box = min(290, cell_h - 2 * INSET - 60)
+    text_width = cell_w - 2 * INSET - 20 - qr_box - 20 - 16
+    # Every card of a batch says the same: laid out once, drawn on each.
+    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    name_lines = text.wrap(measure, business_name, name_type, text_width)[:2]
+    headline_type = text.fit(measure, headline, 36, text_width, bold=True)
+    card_lines = text.wrap(measure, card_name, card_type, text_width)[:2]
+    how_lines = text.wrap(measure, instructions(kind, lang), small_type, text_width)[:9]
     for start in range(0, len(urls), PER_PAGE):
         page = Image.new("RGB", PAGE, "white")
         draw = ImageDraw.Draw(page)
@@ -398,33 +353,31 @@ def render_pages(
             for y in range(y0, y0 + cell_h, 16):
                 draw.line([(x0, y), (x0, min(y + 8, y0 + cell_h))], fill="#999999")
                 draw.line([(x0 + cell_w, y), (x0 + cell_w, min(y + 8, y0 + cell_h))], fill="#999999")
-            inset = 14
+            inset = INSET
             draw.rounded_rectangle(
                 [x0 + inset, y0 + inset, x0 + cell_w - inset, y0 + cell_h - inset], radius=24, fill=background
             )
-            qr_box = min(290, cell_h - 2 * inset - 60)
-            qr = _qr(url, qr_box - 12)
+            code = qr.image(url, qr_box - 12)
             qx, qy = x0 + inset + 20, y0 + inset + 20
             draw.rounded_rectangle([qx, qy, qx + qr_box, qy + qr_box], radius=12, fill="white")
-            page.paste(qr, (qx + (qr_box - qr.width) // 2, qy + (qr_box - qr.height) // 2))
+            page.paste(code, (qx + (qr_box - code.width) // 2, qy + (qr_box - code.height) // 2))
             tx = qx + qr_box + 20
-            text_width = x0 + cell_w - inset - 16 - tx
             ty = qy + 2
-            for line in _wrap(draw, business_name, _font(22, bold=True), text_width)[:2]:
-                draw.text((tx, ty), line, font=_font(22, bold=True), fill=foreground)
+            for line in name_lines:
+                text.draw_line(draw, (tx, ty), line, name_type, fill=foreground)
                 ty += 28
             ty += 8
-            draw.text((tx, ty), headline, font=_fitting_font(draw, headline, text_width, 36), fill=foreground)
+            text.draw_line(draw, (tx, ty), headline, headline_type, fill=foreground)
             ty += 48
-            for line in _wrap(draw, card_name, body_font, text_width)[:2]:
-                draw.text((tx, ty), line, font=body_font, fill=foreground)
+            for line in card_lines:
+                text.draw_line(draw, (tx, ty), line, card_type, fill=foreground)
                 ty += 28
             ty += 10
-            for line in _wrap(draw, text, small_font, text_width)[:9]:
-                draw.text((tx, ty), line, font=small_font, fill=foreground)
+            for line in how_lines:
+                text.draw_line(draw, (tx, ty), line, small_type, fill=foreground)
                 ty += 21
             code_id = url.rsplit("/", 1)[-1].split(".")[1]
-            draw.text((qx + 4, qy + qr_box + 10), lang._(SERIAL, code=code_id), font=small_font, fill=foreground)
+            text.draw_line(draw, (qx + 4, qy + qr_box + 10), lang._(SERIAL, code=code_id), small_type, fill=foreground)
         yield page
 
 

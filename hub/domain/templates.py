@@ -17,11 +17,10 @@ from hub.errors import InvalidInput, NotFound
 from hub.models import Card, CardTemplate, CardTemplateDraft, CardTemplateVersion, Voucher
 from hub.realtime import outbox
 from hub.realtime.events import TemplatePublished, TemplateRegeneration
+from hub.render import colours
 
 DEFAULT_DESIGN: dict[str, Any] = {
-    "background": "#3b2416",
-    "foreground": "#fff8ef",
-    "accent": "#e0a458",
+    **colours.DEFAULTS,
     "title": "Coffee card",
     "subtitle": "Buy 8, get one free",
     "stamp_icon": "local_cafe",
@@ -32,7 +31,7 @@ DEFAULT_DESIGN: dict[str, Any] = {
 }
 
 DESIGN_TEXT_LIMITS = {"title": 60, "subtitle": 120, "stamps_label": 24, "reward_label": 24}
-COLOUR_KEYS = ("background", "foreground", "accent")
+COLOUR_KEYS = colours.KEYS
 
 MECHANICS = ("stamps_required", "reward_type", "reward_title", "voucher_valid_days", "cooldown_seconds", "daily_cap")
 
@@ -61,16 +60,11 @@ def _check_mechanics(values: dict[str, Any]) -> None:
         raise InvalidInput("A daily cap is at least 1 stamp, or empty for none.", field="daily_cap")
 
 
-def is_colour(value: Any) -> bool:
-    text = str(value or "")
-    return len(text) in (4, 7) and text.startswith("#") and all(c in "0123456789abcdefABCDEF" for c in text[1:])
-
-
 def _clean_design(design: dict[str, Any]) -> dict[str, Any]:
     out = {**DEFAULT_DESIGN, **{k: v for k, v in design.items() if k in DEFAULT_DESIGN}}
     for key in COLOUR_KEYS:
-        if not is_colour(out[key]):
-            raise InvalidInput("Colours are written like #3b2416.", field=key)
+        if not colours.is_colour(out[key]):
+            raise InvalidInput(f"Colours are written like {colours.BRAND}.", field=key)
     for key, limit in DESIGN_TEXT_LIMITS.items():
         out[key] = str(out[key] or "").strip()
         if len(out[key]) > limit:

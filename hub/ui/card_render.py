@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import functools
 from typing import Any
 
-import qrcode
-import qrcode.constants
 from nicegui import ui
+
+from hub.render import colours
 
 # Pages that animate stamps add this once (`ui.add_css(CARD_CSS)`); without it the card
 # simply renders without motion, which is what the designer preview wants.
@@ -23,37 +21,6 @@ CARD_CSS = """
   align-items: center; justify-content: center; }
 @media (max-width: 380px) { .stamp-slot { width: 38px; height: 38px; } }
 """
-
-
-@functools.lru_cache(maxsize=256)
-def qr_svg_data_url(payload: str) -> str:
-    """The payload's QR as an SVG data URL: one path of horizontal runs, crisp at any size.
-
-    A fixed mask pattern: choosing the "best" of the eight costs ten times the rest of the work
-    (35 ms against 3 ms a code), and every card page draws at least one code. Any mask is a
-    valid QR code; the scanner's and phones' decoders read them all.
-    """
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2, mask_pattern=0)
-    qr.add_data(payload)
-    qr.make(fit=True)
-    matrix = qr.get_matrix()
-    size = len(matrix)
-    runs = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < size:
-            if row[x]:
-                start = x
-                while x < size and row[x]:
-                    x += 1
-                runs.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{"".join(runs)}" fill="#000"/></svg>'
-    )
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
 def _image_source(value: Any) -> str | None:
@@ -80,9 +47,9 @@ def render_card(
     card page passes translated ones); `new_stamps` makes the last that many filled stamps
     pop in (needs CARD_CSS on the page).
     """
-    background = design.get("background", "#3b2416")
-    foreground = design.get("foreground", "#fff8ef")
-    accent = design.get("accent", "#e0a458")
+    background = colours.css(design, "background")
+    foreground = colours.css(design, "foreground")
+    accent = colours.css(design, "accent")
     icon = design.get("stamp_icon", "local_cafe")
     shown = max(0, min(stamps, stamps_required))
     with (

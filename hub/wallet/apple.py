@@ -21,7 +21,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.serialization import pkcs7
 
 from hub.i18n import Lang
-from hub.wallet import images, labels
+from hub.render import colours
+from hub.render import pass_images as images
+from hub.wallet import labels
 from hub.wallet.config import AppleConfig
 from hub.wallet.content import PassContent
 
@@ -59,9 +61,9 @@ def pass_json(content: PassContent, conf: AppleConfig, *, secret: bytes, public_
         "organizationName": organization,
         "description": f"{content.business_name} — {content.title}",
         "logoText": content.title,
-        "foregroundColor": images.rgb_css(images.color(design, "foreground")),
-        "labelColor": images.rgb_css(images.color(design, "accent")),
-        "backgroundColor": images.rgb_css(images.color(design, "background")),
+        "foregroundColor": colours.rgb_css(colours.rgb(design, "foreground")),
+        "labelColor": colours.rgb_css(colours.rgb(design, "accent")),
+        "backgroundColor": colours.rgb_css(colours.rgb(design, "background")),
         "webServiceURL": f"{public_url}/passkit",
         "authenticationToken": authentication_token(secret, content.card_id),
         "sharingProhibited": True,

@@ -20,7 +20,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from hub import clock
 from hub.i18n import Lang
-from hub.wallet import images, labels, rotating
+from hub.render import colours
+from hub.wallet import labels, rotating
 from hub.wallet.config import GoogleConfig
 from hub.wallet.content import PassContent
 
@@ -62,7 +63,7 @@ def loyalty_class(conf: GoogleConfig, content: PassContent, *, public_url: str) 
             "sourceUri": {"uri": logo_url},
             "contentDescription": {"defaultValue": {"language": lang.html_lang, "value": content.business_name}},
         },
-        "hexBackgroundColor": images.hex_css(images.color(design, "background")),
+        "hexBackgroundColor": colours.hex_css(colours.rgb(design, "background")),
         "reviewStatus": "UNDER_REVIEW",
         "multipleDevicesAndHoldersAllowedStatus": "ONE_USER_ALL_DEVICES",
         "textModulesData": [

@@ -1,3 +1,4 @@
+import base64
 import io
 
 from nicegui import ui
@@ -8,12 +9,27 @@ from rq.job import Job
 
 from hub.models import Card, CardTemplate, CardTemplateDraft
 from hub.realtime.redis import sync_redis
+from hub.render import pass_images
+from hub.wallet.apple import PRIMARY_BAND
 from hub.workers import regenerate
 from tests.conftest import eventually
 from tests.factories import new_card
 from tests.servers import server_env
 from tests.ui.owner_steps import html_of, open_designer, sign_in
 from tests.workers import run_burst_worker, settle_earlier_work
+
+
+def preview_image(user: User, marker: str, name: str) -> Image.Image:
+    """The picture a preview shows under `data-image="<name>"`, decoded."""
+    tag = html_of(user, marker).split(f'data-image="{name}"', 1)[0].rsplit("<img", 1)[1]
+    src = tag.split('src="', 1)[1].split('"', 1)[0]
+    assert src.startswith("data:image/png;base64,")
+    return Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
+
+
+def near(pixel: tuple[int, ...], colour: tuple[int, int, int]) -> bool:
+    """The colour, give or take what JPEG compression moves it."""
+    return all(abs(a - b) <= 6 for a, b in zip(pixel[:3], colour, strict=True))
 
 
 async def test_the_stamp_cards_list_links_designer_and_posters(user: User, live, redis, shop):
@@ -115,9 +131,11 @@ async def test_a_logo_upload_is_stored_and_previewed(user: User, live, redis, sh
     Image.new("RGB", (900, 300), "#e0a458").save(picture, format="JPEG")
     upload = user.find(marker="upload-logo").elements.pop()
     await upload.handle_uploads([SmallFileUpload("logo.jpg", "image/jpeg", picture.getvalue())])
-    await eventually(lambda: f"/uploads/{shop.business_id}/logo-" in html_of(user, "preview-apple"))
-    src = html_of(user, "preview-apple").split('src="', 1)[1].split('"', 1)[0]
-    response = await user.http_client.get(src)
+    # The Apple preview shows the pass's own logo image, drawn from the upload: the upload's
+    # colour, no longer the lettered badge.
+    await eventually(lambda: near(preview_image(user, "preview-apple", "logo").getpixel((4, 4)), (224, 164, 88)))
+    uploaded = [e for e in user.find(kind=ui.image).elements if f"/uploads/{shop.business_id}/logo-" in e.source]
+    response = await user.http_client.get(uploaded[0].source)
     assert response.status_code == 200
     with Image.open(io.BytesIO(response.content)) as stored:
         assert stored.format == "PNG" and stored.width <= 480 and stored.height <= 150
@@ -153,3 +171,17 @@ async def test_regenerate_publishes_and_a_worker_pushes_it_with_a_progress_bar(u
     assert set(await Card.filter(template_id=shop.template.id).values_list("template_version", flat=True)) == {2}
     assert (await CardTemplate.get(id=shop.template.id)).design["title"] == "Winter card"
     await user.should_see("Live: v2 · 4 issued cards")
+
+
+async def test_the_wallet_previews_show_the_passes_own_images(user: User, live, redis, shop):
+    await open_designer(user, shop)
+    template = await CardTemplate.get(id=shop.template.id)
+    design = template.design
+    band = PRIMARY_BAND if design.get("subtitle") else 0.0
+    real_strip = Image.open(io.BytesIO(pass_images.strip(design, 3, template.stamps_required, 2, text_band=band)))
+    assert preview_image(user, "preview-apple", "strip").tobytes() == real_strip.tobytes()
+    real_logo = Image.open(io.BytesIO(pass_images.program_logo(design)))
+    assert preview_image(user, "preview-google", "program-logo").tobytes() == real_logo.tobytes()
+    # A colour typed in the designer is the strip's background before anything is saved.
+    user.find(marker="colour-background").clear().type("#123456")
+    await eventually(lambda: preview_image(user, "preview-apple", "strip").getpixel((2, 2))[:3] == (0x12, 0x34, 0x56))

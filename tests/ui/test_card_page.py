@@ -13,7 +13,7 @@ from hub.domain import codes
 from hub.domain.stamps import add_stamp, adjust_stamps
 from hub.domain.vouchers import redeem_voucher
 from hub.models import Voucher
-from hub.ui.card_render import qr_svg_data_url
+from hub.render.qr import svg_data_url
 from tests.card_pages import CardPage, Html
 from tests.factories import make_shop
 
@@ -96,14 +96,14 @@ async def test_the_card_code_rotates_every_thirty_seconds_without_a_reload(user:
     page = card_page(user, shop)
     html = await page.open()
     [qr] = html.marks("card-qr")
-    assert qr["src"] == qr_svg_data_url(codes.rotating_card_code(secret, shop.card.number))
+    assert qr["src"] == svg_data_url(codes.rotating_card_code(secret, shop.card.number))
     html.should_see(f"Card no. {shop.card.number}")
     html.should_see("every 30 seconds")
     first = (await user.http_client.get(f"/c/{shop.card.token}/code")).json()
     assert first["qr"] == qr["src"] and 0 < first["rotates_in"] <= codes.ROTATION_SECONDS
 
     clock_at(utcnow() + timedelta(seconds=codes.ROTATION_SECONDS), frozen=True)
-    expected = qr_svg_data_url(codes.rotating_card_code(secret, shop.card.number))
+    expected = svg_data_url(codes.rotating_card_code(secret, shop.card.number))
     assert expected != qr["src"]
     assert (await user.http_client.get(f"/c/{shop.card.token}/code")).json()["qr"] == expected
     assert codes.parse_code(secret, codes.rotating_card_code(secret, shop.card.number)).ident == (shop.card.number)

@@ -16,6 +16,7 @@ from hub.domain.stamps import adjust_stamps
 from hub.domain.vouchers import issue_manual_voucher
 from hub.errors import DomainError, NotFound
 from hub.models import CardTemplate, Location
+from hub.render import colours
 from hub.ui.admin.frame import Debounced, Section, Session, frame, show_error, when
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.send_message import send_message_dialog
@@ -349,13 +350,13 @@ class DetailPanel:
         with (
             ui.element()
             .classes("w-full rounded-lg overflow-hidden")
-            .style(f"background:{design.get('background', '#3b2416')};color:{design.get('foreground', '#fff')}")
+            .style(f"background:{colours.css(design, 'background')};color:{colours.css(design, 'foreground')}")
             .mark("reward-image")
         ):
             if design.get("strip"):
                 ui.image(design["strip"]).classes("w-full h-24").props("fit=cover")
             with ui.row().classes("items-center gap-2 p-3"):
-                ui.icon("redeem", size="28px").style(f"color:{design.get('accent', '#e0a458')}")
+                ui.icon("redeem", size="28px").style(f"color:{colours.css(design, 'accent')}")
                 with ui.column().classes("gap-0"):
                     ui.label("Current reward").classes("text-xs opacity-80")
                     ui.label(title).classes("font-bold")

@@ -20,6 +20,7 @@ from hub.domain import businesses, owner_sessions
 from hub.errors import DomainError
 from hub.models import OwnerAccount
 from hub.realtime.access import subject
+from hub.render import colours
 from hub.ui.live import hold_access
 
 LOGIN = "/admin/login"
@@ -95,7 +96,7 @@ def to_login() -> RedirectResponse:
 @contextmanager
 def frame(session: Session, title: str) -> Iterator[ui.column]:
     """Header with the business and sign-out, the left menu, and the page body."""
-    ui.colors(primary="#5b3a29", secondary="#e0a458", accent="#3b2416")
+    ui.colors(primary="#5b3a29", secondary="#e0a458", accent=colours.BRAND)
     ui.add_css(PHONE_CSS)
     ui.query("body").classes("bg-stone-50")
     with ui.header(elevated=False).classes("items-center bg-white text-stone-800 border-b px-4 py-2"):

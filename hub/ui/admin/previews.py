@@ -1,5 +1,9 @@
-"""Side-by-side previews for the designer: the web card (the real renderer) and HTML
-approximations of the Apple Wallet store card and the Google Wallet loyalty card."""
+"""Side-by-side previews for the designer: the web card (the real renderer), the Apple Wallet
+store card and the Google Wallet loyalty card.
+
+The passes' pictures (Apple's logo and stamp strip, Google's programme logo) are the very
+images the real passes ship, drawn by `hub/render/pass_images.py`; only the frame around them,
+which the phone's wallet draws, is approximated here in HTML."""
 
 from __future__ import annotations
 
@@ -9,13 +13,38 @@ from typing import Any
 
 from nicegui import ui
 
-from hub.domain.templates import COLOUR_KEYS, DEFAULT_DESIGN, is_colour
-from hub.ui.card_render import qr_svg_data_url, render_card
+from hub.domain.templates import COLOUR_KEYS, DEFAULT_DESIGN
+from hub.render import colours, qr, text
+from hub.render import pass_images as images
+from hub.ui.card_render import render_card
+from hub.wallet.apple import PRIMARY_BAND
+
+# Retina-sharp at the preview's 320 px, like the @2x images an iPhone shows.
+SCALE = 2
+
+
+# What the pass images are drawn from: typing a reward or a label redraws none of them.
+_LOOK = ("background", "foreground", "accent", "logo", "strip")
 
 
 @functools.cache
 def _sample_qr() -> str:
-    return qr_svg_data_url("C.000000.preview")
+    return qr.svg_data_url("C.000000.preview")
+
+
+def _picture(kind: str, design: dict[str, Any], *args: Any) -> str:
+    look = tuple((key, design.get(key)) for key in _LOOK) + (("title", text.first_letter(design.get("title") or "")),)
+    return _drawn(kind, look, *args)
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn(kind: str, look: tuple[tuple[str, Any], ...], *args: Any) -> str:
+    """A pass image as the pass ships it; a few owners typing hit the cache, not Pillow."""
+    design = dict(look)
+    if kind == "strip":
+        stamps, required, scale, band = args
+        return images.data_url(images.strip(design, stamps, required, scale, text_band=band))
+    return images.data_url(getattr(images, kind)(design, *args))
 
 
 def _stamp_row(design: dict[str, Any], stamps: int, required: int, size: int) -> str:
@@ -46,22 +75,30 @@ def web_card(values: dict[str, Any], stamps: int) -> None:
 def apple_pass(values: dict[str, Any], stamps: int, business_name: str) -> None:
     d = values["design"]
     e = html.escape
-    logo = f'<img src="{e(d["logo"])}" style="max-height:32px;max-width:120px">' if d.get("logo") else ""
-    strip_bg = f"background-image:url('{e(d['strip'])}');background-size:cover;" if d.get("strip") else ""
+    logo = _picture("logo", d, SCALE)
+    subtitle = str(d.get("subtitle") or "")
+    band = PRIMARY_BAND if subtitle else 0.0
+    strip = _picture("strip", d, stamps, values["stamps_required"], SCALE, band)
+    # Wallet draws the primary field (the subtitle) over the strip's upper left.
+    primary = (
+        f'<div style="position:absolute;left:12px;top:8px;font-size:20px;line-height:1.2">{e(subtitle)}</div>'
+        if subtitle
+        else ""
+    )
     ui.html(
         f"""
 <div style="width:320px;border-radius:14px;overflow:hidden;background:{d["background"]};color:{d["foreground"]};
             font-family:-apple-system,Helvetica,Arial,sans-serif;box-shadow:0 4px 14px rgba(0,0,0,.25)">
   <div style="display:flex;align-items:center;gap:8px;padding:10px 12px">
-    {logo}<span style="font-weight:600">{e(business_name)}</span>
+    <img src="{logo}" style="height:32px;width:auto;max-width:120px" data-image="logo">
+    <span style="font-weight:600">{e(business_name)}</span>
     <span style="margin-left:auto;text-align:right">
       <div style="font-size:9px;text-transform:uppercase;color:{d["accent"]}">{e(d["stamps_label"])}</div>
       <div style="font-size:18px">{stamps}/{values["stamps_required"]}</div>
     </span>
   </div>
-  <div style="height:123px;{strip_bg}display:flex;flex-wrap:wrap;align-content:center;justify-content:center;
-              gap:2px;padding:6px;background-color:rgba(0,0,0,.15)">
-    {_stamp_row(d, stamps, values["stamps_required"], 26)}
+  <div style="position:relative;line-height:0">
+    <img src="{strip}" style="width:320px;height:auto;display:block" data-image="strip">{primary}
   </div>
   <div style="display:flex;justify-content:space-between;padding:10px 12px">
     <span><div style="font-size:9px;text-transform:uppercase;color:{d["accent"]}">{e(d["reward_label"])}</div>
@@ -80,11 +117,10 @@ def apple_pass(values: dict[str, Any], stamps: int, business_name: str) -> None:
 def google_pass(values: dict[str, Any], stamps: int, business_name: str) -> None:
     d = values["design"]
     e = html.escape
+    # Google crops the programme logo to a circle.
     logo = (
-        f'<img src="{e(d["logo"])}" style="width:32px;height:32px;border-radius:50%;object-fit:cover;background:#fff">'
-        if d.get("logo")
-        else f'<span style="width:32px;height:32px;border-radius:50%;background:{d["accent"]};display:inline-block">'
-        f"</span>"
+        f'<img src="{_picture("program_logo", d)}" data-image="program-logo" '
+        'style="width:32px;height:32px;border-radius:50%;object-fit:cover">'
     )
     hero = (
         f'<img src="{e(d["strip"])}" style="width:100%;height:110px;object-fit:cover;display:block">'
@@ -119,7 +155,7 @@ def safe_values(values: dict[str, Any]) -> dict[str, Any]:
     the defaults and the stamp count stays in range, so the preview never breaks."""
     design = {**DEFAULT_DESIGN, **values.get("design", {})}
     for key in COLOUR_KEYS:
-        if not is_colour(design[key]):
+        if not colours.is_colour(design[key]):
             design[key] = DEFAULT_DESIGN[key]
     for key in ("logo", "strip"):
         if design.get(key) and not str(design[key]).startswith("/uploads/"):

@@ -17,9 +17,11 @@ from hub.domain.card_view import CardView
 from hub.domain.inbox import InboxItem
 from hub.i18n import Lang
 from hub.models import LotteryDraw, Voucher, VoucherState
+from hub.render import colours
+from hub.render.qr import svg_data_url
 from hub.ui.card_page import views
 from hub.ui.card_page.html import render, translator
-from hub.ui.card_render import _image_source, qr_svg_data_url
+from hub.ui.card_render import _image_source
 
 # The designer's stamp icons (Material icon names) as characters: no icon font to download.
 ICONS = {
@@ -62,9 +64,9 @@ def card_face(
 ) -> dict[str, Any]:
     shown = max(0, min(stamps, stamps_required))
     return {
-        "background": design.get("background") or "#3b2416",
-        "foreground": design.get("foreground") or "#fff8ef",
-        "accent": design.get("accent") or "#e0a458",
+        "background": colours.css(design, "background"),
+        "foreground": colours.css(design, "foreground"),
+        "accent": colours.css(design, "accent"),
         "icon": ICONS.get(design.get("stamp_icon") or "local_cafe", "★"),
         "strip": _image_source(design.get("strip")),
         "logo": _image_source(design.get("logo")),
@@ -117,7 +119,7 @@ def _message_voucher(voucher: Voucher | None, lang: Lang, secret: bytes) -> dict
     shown: dict[str, Any] = {"id": voucher.id, "title": voucher.title, "state": state}
     shown["state_text"] = lang._(views.STATE_LABELS[state])
     if state == "active":
-        shown["qr"] = qr_svg_data_url(codes.voucher_code(secret, voucher.id))
+        shown["qr"] = svg_data_url(codes.voucher_code(secret, voucher.id))
         shown["code"] = codes.format_redeem_code(voucher.redeem_code)
         shown["valid"] = (
             lang._("Valid until {date}", date=lang.date_text(voucher.expires_at))
@@ -161,7 +163,7 @@ def card_body(
         {
             "id": v.id,
             "title": v.title,
-            "qr": qr_svg_data_url(codes.voucher_code(secret, v.id)),
+            "qr": svg_data_url(codes.voucher_code(secret, v.id)),
             "code": codes.format_redeem_code(v.redeem_code),
             "valid": _("Valid until {date}", date=lang.date_text(v.expires_at))
             if v.expires_at
@@ -199,7 +201,7 @@ def card_body(
         inbox=_inbox(view, lang, secret),
         unread=view.unread,
         token=view.card.token,
-        code_qr=qr_svg_data_url(codes.rotating_card_code(secret, view.card.number)),
+        code_qr=svg_data_url(codes.rotating_card_code(secret, view.card.number)),
         number=view.card.number,
         wallets=[_wallet_button(link, lang) for link in links],
         history=[

@@ -24,11 +24,11 @@ from hub.domain.lottery import reveal_draw
 from hub.errors import DomainError, InvalidInput, NotFound, RateLimited
 from hub.i18n import Lang
 from hub.models import Card
+from hub.render.qr import svg_data_url
 from hub.runtime import runtime
 from hub.ui.card_page import card_html, views
 from hub.ui.card_page.html import SECURITY_HEADERS, page, page_language
 from hub.ui.card_page.remembered import remember_card
-from hub.ui.card_render import qr_svg_data_url
 
 
 def _not_found(lang: Lang, path: str) -> HTMLResponse:
@@ -108,7 +108,7 @@ async def card_code(token: str) -> JSONResponse:
     if card is None or card.deleted_at is not None:
         return _json({"error": "not_found"}, 404)
     code = codes.rotating_card_code(runtime().settings.secret_key, card.number)
-    return _json({"qr": qr_svg_data_url(code), "rotates_in": codes.seconds_to_rotation()})
+    return _json({"qr": svg_data_url(code), "rotates_in": codes.seconds_to_rotation()})
 
 
 async def reveal(request: Request, token: str, draw_id: int, lang: str | None = None) -> JSONResponse:

@@ -12,10 +12,10 @@ from hub.domain.card_view import CardView, current_view, view_as_of
 from hub.domain.lottery import unrevealed_draws
 from hub.i18n import Lang
 from hub.models import Card, CardEvent
+from hub.render.qr import svg_data_url
 from hub.runtime import runtime
 from hub.ui.card_page import views
 from hub.ui.card_page.spin import LotterySpinner
-from hub.ui.card_render import qr_svg_data_url
 from hub.ui.live import subscribe
 
 COALESCE_SECONDS = 0.05
@@ -168,4 +168,4 @@ class LiveCard:
         if window == self.window or self.qr is None:
             return
         self.window = window
-        self.qr.set_source(qr_svg_data_url(codes.rotating_card_code(self.secret, self.card.number)))
+        self.qr.set_source(svg_data_url(codes.rotating_card_code(self.secret, self.card.number)))

@@ -1,76 +1,47 @@
 """The printable join poster: a big QR for /join/<template> in PNG, SVG or PDF.
 
-Raster posters are drawn with DejaVu Sans, which has no CJK glyphs; for Japanese, Korean and
-Chinese they fall back to English text, while the SVG (drawn by the viewer's fonts) keeps
-the requested language.
+Raster posters draw each line in the Noto font of its script (`hub/render/fonts.py`), so a
+poster in Japanese or Arabic, or a shop named in Georgian, prints real letters; the SVG names
+the same fonts and is drawn by the viewer's.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 from html import escape
-from pathlib import Path
 
-import qrcode
-import qrcode.constants
 from fastapi import HTTPException, Response
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from hub.domain.joining import join_target
 from hub.i18n import Lang, supported
+from hub.render import colours, qr, text
 from hub.runtime import runtime
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 WIDTH, HEIGHT = 1240, 1754  # A4 at 150 dpi
-FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
-NO_RASTER_GLYPHS = ("ja", "ko", "zh_Hans")
-
-
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for folder in FONT_DIRS:
-        if (folder / name).exists():
-            return ImageFont.truetype(str(folder / name), size)
-    return ImageFont.load_default(size=size)
-
-
-def _matrix(url: str) -> list[list[bool]]:
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    qr.add_data(url)
-    qr.make(fit=True)
-    return qr.get_matrix()
+SVG_FONTS = "'Noto Sans', 'Noto Sans CJK SC', 'Noto Sans Arabic', 'DejaVu Sans', system-ui, sans-serif"
 
 
 def _texts(lang: Lang) -> tuple[str, str]:
     return lang._("Scan to get your stamp card"), lang._("No app, no password: just your name.")
 
 
-def _colour(value: object, default: str) -> str:
-    text = str(value or "")
-    return text if len(text) == 7 and text.startswith("#") else default
+def _fit(draw: ImageDraw.ImageDraw, line: str, size: int, bold: bool, lang: Lang) -> text.Type:
+    return text.fit(draw, line, size, WIDTH - 160, bold=bold, lang=lang.code, smallest=18, step=4)
 
 
-def _fit(draw: ImageDraw.ImageDraw, text: str, size: int, bold: bool, width: int):
-    font = _font(size, bold)
-    while size > 18 and draw.textlength(text, font=font) > width:
-        size -= 4
-        font = _font(size, bold)
-    return font
-
-
-def render_png(business: str, title: str, url: str, lang: Lang, colours: tuple[str, str, str]) -> Image.Image:
-    background, foreground, accent = colours
-    if lang.code in NO_RASTER_GLYPHS:
-        lang = Lang("en")
+def render_png(business: str, title: str, url: str, lang: Lang, palette: tuple[str, ...]) -> Image.Image:
+    background, foreground, accent = palette
     headline, footer = _texts(lang)
     image = Image.new("RGB", (WIDTH, HEIGHT), background)
     draw = ImageDraw.Draw(image)
     y = 120
-    for text, size, bold, fill in ((business, 84, True, foreground), (title, 56, False, accent)):
-        font = _fit(draw, text, size, bold, WIDTH - 160)
-        draw.text((WIDTH / 2, y), text, font=font, fill=fill, anchor="mt")
+    for line, size, bold, fill in ((business, 84, True, foreground), (title, 56, False, accent)):
+        text.draw_line(draw, (WIDTH / 2, y), line, _fit(draw, line, size, bold, lang), fill=fill, anchor="mt")
         y += size + 40
-    matrix = _matrix(url)
+    matrix = qr.matrix(url)
     cells = len(matrix)
     box = 860
     cell = box // (cells + 8)
@@ -83,29 +54,21 @@ def render_png(business: str, title: str, url: str, lang: Lang, colours: tuple[s
                 x0, y0 = left + (c + 4) * cell, top + (r + 4) * cell
                 draw.rectangle((x0, y0, x0 + cell - 1, y0 + cell - 1), fill="#000000")
     y = top + side + 70
-    font = _fit(draw, headline, 64, True, WIDTH - 160)
-    draw.text((WIDTH / 2, y), headline, font=font, fill=foreground, anchor="mt")
-    y += 110
-    draw.text((WIDTH / 2, y), footer, font=_fit(draw, footer, 40, False, WIDTH - 160), fill=foreground, anchor="mt")
-    draw.text((WIDTH / 2, HEIGHT - 90), url, font=_fit(draw, url, 30, False, WIDTH - 160), fill=foreground, anchor="mt")
+    for line, size, bold, top in ((headline, 64, True, y), (footer, 40, False, y + 110), (url, 30, False, HEIGHT - 90)):
+        text.draw_line(draw, (WIDTH / 2, top), line, _fit(draw, line, size, bold, lang), fill=foreground, anchor="mt")
     return image
 
 
-def render_svg(business: str, title: str, url: str, lang: Lang, colours: tuple[str, str, str]) -> str:
-    background, foreground, accent = colours
+def render_svg(business: str, title: str, url: str, lang: Lang, palette: tuple[str, ...]) -> str:
+    background, foreground, accent = palette
     headline, footer = _texts(lang)
-    matrix = _matrix(url)
+    matrix = qr.matrix(url)
     cells = len(matrix)
     side = 860
     cell = side / (cells + 8)
     left, top = (WIDTH - side) / 2, 380
-    path = "".join(
-        f"M{left + (c + 4) * cell:.2f},{top + (r + 4) * cell:.2f}h{cell:.2f}v{cell:.2f}h-{cell:.2f}z"
-        for r, row in enumerate(matrix)
-        for c, dark in enumerate(row)
-        if dark
-    )
-    font = "font-family=\"'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK', system-ui, sans-serif\""
+    path = qr.svg_path(matrix, left=left + 4 * cell, top=top + 4 * cell, cell=cell)
+    font = f'font-family="{SVG_FONTS}"'
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="210mm" height="297mm" '
         f'lang="{lang.html_lang}">'
@@ -126,6 +89,16 @@ def render_svg(business: str, title: str, url: str, lang: Lang, colours: tuple[s
     )
 
 
+def _raster(fmt: str, args: tuple, title: str) -> bytes:
+    buffer = io.BytesIO()
+    image = render_png(*args)
+    if fmt == "pdf":
+        image.save(buffer, "PDF", resolution=150.0, title=title)
+    else:
+        image.save(buffer, "PNG", dpi=(150, 150), optimize=True)
+    return buffer.getvalue()
+
+
 async def poster(template_id: int, fmt: str, lang: str | None = None) -> Response:
     """GET /join/<template>/poster.<png|svg|pdf>?lang=<code>."""
     if fmt not in FORMATS:
@@ -135,24 +108,15 @@ async def poster(template_id: int, fmt: str, lang: str | None = None) -> Respons
         raise HTTPException(404, "No such stamp card.")
     language = Lang(supported(lang) or target.business.language)
     design = target.template.design or {}
-    colours = (
-        _colour(design.get("background"), "#3b2416"),
-        _colour(design.get("foreground"), "#fff8ef"),
-        _colour(design.get("accent"), "#e0a458"),
-    )
+    palette = tuple(colours.css(design, key) for key in colours.KEYS)
     url = f"{runtime().settings.public_url}/join/{template_id}"
     title = design.get("title") or target.template.name
-    args = (target.business.name, title, url, language, colours)
+    args = (target.business.name, title, url, language, palette)
     if fmt == "svg":
         body = render_svg(*args).encode()
     else:
-        buffer = io.BytesIO()
-        image = render_png(*args)
-        if fmt == "pdf":
-            image.save(buffer, "PDF", resolution=150.0, title=f"{target.business.name} – {title}")
-        else:
-            image.save(buffer, "PNG", dpi=(150, 150), optimize=True)
-        body = buffer.getvalue()
+        # A poster is a few megapixels to draw and compress: off the loop that serves every page.
+        body = await asyncio.to_thread(_raster, fmt, args, f"{target.business.name} – {title}")
     return Response(
         body,
         media_type=FORMATS[fmt],

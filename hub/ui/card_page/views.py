@@ -10,7 +10,8 @@ from nicegui import ui
 from hub.domain import codes
 from hub.domain.card_view import CardView, HistoryRow, VoucherView
 from hub.i18n import N_, Lang
-from hub.ui.card_render import qr_svg_data_url, render_card
+from hub.render.qr import svg_data_url
+from hub.ui.card_render import render_card
 from hub.wallet.links import wallet_links
 
 STATE_LABELS = {"active": N_("Active"), "redeemed": N_("Redeemed"), "expired": N_("Expired")}
@@ -58,7 +59,7 @@ def vouchers(view: CardView, lang: Lang, secret: bytes) -> None:
             with ui.row().classes("w-full items-center justify-between no-wrap"):
                 ui.label(voucher.title).classes("font-bold text-lg")
                 _voucher_state(voucher, lang)
-            ui.image(qr_svg_data_url(codes.voucher_code(secret, voucher.id))).classes("w-44 h-44").mark("voucher-qr")
+            ui.image(svg_data_url(codes.voucher_code(secret, voucher.id))).classes("w-44 h-44").mark("voucher-qr")
             ui.label(lang._("Redeem code")).classes("text-xs opacity-70")
             ui.label(codes.format_redeem_code(voucher.redeem_code)).classes("font-mono text-2xl tracking-widest").mark(
                 "redeem-code"
@@ -91,7 +92,7 @@ def card_code(view: CardView, lang: Lang, secret: bytes) -> ui.image:
     with ui.card().classes("w-full items-center gap-1"):
         ui.label(lang._("Show this code at the counter")).classes("font-bold")
         image = (
-            ui.image(qr_svg_data_url(codes.rotating_card_code(secret, view.card.number)))
+            ui.image(svg_data_url(codes.rotating_card_code(secret, view.card.number)))
             .classes("w-52 h-52")
             .mark("card-qr")
         )

@@ -24,11 +24,11 @@ from hub.domain.outcomes import ScanResult
 from hub.domain.staff_sessions import SESSION_KEY, SeatContext
 from hub.errors import DomainError
 from hub.models import CardTemplate
+from hub.render.pass_images import app_icon
 from hub.runtime import runtime
 from hub.scanning.wedge import clean_burst
 from hub.ui.scanner.assets import STATIC_DIR
 from hub.ui.scanner.verdicts import from_error, from_result
-from hub.wallet.images import app_icon
 
 log = logging.getLogger(__name__)
 

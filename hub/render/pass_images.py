@@ -1,22 +1,22 @@
 """Pass images drawn with Pillow from the template design: icon, logo and the stamp strip.
 
-Same design keys and defaults as the web card (hub/ui/card_render.py), so the pass and the
-card page look alike. Uploaded logo / strip images are used when the design names them.
+The Apple and Google passes ship them, and the designer's previews show the very same images,
+so what the owner sees is what the wallet gets. Same design keys and colours as the web card
+(`hub/render/colours.py`). Uploaded logo / strip images are used when the design names them.
 """
 
 from __future__ import annotations
 
-import functools
+import base64
 import io
 import math
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageColor, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageOps
 
 from hub.config import settings
-
-DEFAULTS = {"background": "#3b2416", "foreground": "#fff8ef", "accent": "#e0a458"}
+from hub.render import colours, fonts, text
 
 # Apple's sizes at 1x; every image is also shipped at @2x and @3x.
 ICON = (29, 29)
@@ -25,35 +25,23 @@ STRIP = (375, 123)
 SCALES = (1, 2, 3)
 
 
-def color(design: dict[str, Any], key: str) -> tuple[int, int, int]:
-    value = design.get(key) or DEFAULTS[key]
-    try:
-        return ImageColor.getrgb(value)[:3]
-    except ValueError:
-        return ImageColor.getrgb(DEFAULTS[key])[:3]
-
-
-def rgb_css(rgb: tuple[int, int, int]) -> str:
-    return f"rgb({rgb[0]}, {rgb[1]}, {rgb[2]})"
-
-
-def hex_css(rgb: tuple[int, int, int]) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
+color = colours.rgb
 
 
 def uploaded(path: str | None) -> Path | None:
-    """An uploaded image named by the design: absolute, or relative to the data folder."""
+    """An uploaded image named by the design: its `/uploads/…` address (what the designer
+    stores) or a path relative to the data folder; absolute file paths are taken as they are."""
     if not path:
         return None
-    candidate = Path(path)
-    if not candidate.is_absolute():
-        candidate = settings().data_dir / path.lstrip("/")
+    data = settings().data_dir
+    if path.startswith("/uploads/") or not Path(path).is_absolute():
+        candidate = (data / path.lstrip("/")).resolve()
+        # A design names files, not places: nothing outside the data folder is read.
+        if not candidate.is_relative_to(data.resolve()):
+            return None
+    else:
+        candidate = Path(path)
     return candidate if candidate.is_file() else None
-
-
-@functools.lru_cache(maxsize=16)
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
 
 
 def _png(image: Image.Image) -> bytes:
@@ -62,14 +50,20 @@ def _png(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def data_url(png: bytes) -> str:
+    """A drawn image for a page (the designer's previews)."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
 def _badge(size: tuple[int, int], design: dict[str, Any], *, filled_background: bool) -> Image.Image:
     w, h = size
     image = Image.new("RGBA", size, color(design, "background") + (255,) if filled_background else (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     d = min(w, h)
     draw.ellipse((0, 0, d - 1, d - 1), fill=color(design, "accent"))
-    letter = (design.get("title") or "S").strip()[:1].upper() or "S"
-    draw.text((d / 2, d / 2), letter, fill=color(design, "background"), font=_font(max(8, int(d * 0.6))), anchor="mm")
+    letter = text.first_letter(design.get("title") or "").upper() or "S"
+    font = fonts.font(letter, max(8, int(d * 0.6)), bold=True)
+    draw.text((d / 2, d / 2), letter, fill=color(design, "background"), font=font, anchor="mm")
     return image
 
 
