@@ -185,9 +185,12 @@ async def publish(business_id: int, template_id: int, values: dict[str, Any] | N
         if values is None:
             values = draft.values if draft else snapshot(template)
         clean = _clean_values(values)
-        if clean["reward_type"] == "lottery" and not await PrizePool.exists(
-            template_id=template.id, business_id=business_id, archived_at__isnull=True
-        ).using_db(conn):
+        if (
+            clean["reward_type"] == "lottery"
+            and not await PrizePool.filter(template_id=template.id, business_id=business_id, archived_at__isnull=True)
+            .using_db(conn)
+            .exists()
+        ):
             # Published without one, full cards would get the plain voucher the card no longer promises.
             raise InvalidInput(
                 "A lottery card needs a prize pool: choose one under Stamps & reward "
