@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from hub.clock import utcnow
+from hub.domain.lottery import prize_titles
 from hub.models import Business, Card, CardEvent, CardTemplate, Customer, LotteryDraw, Voucher, VoucherState
 
 HISTORY_ROWS = 8
@@ -51,6 +52,7 @@ class CardView:
     history: list[HistoryRow] = field(default_factory=list)
     as_of: CardEvent | None = None
     unwatched_draws: list[LotteryDraw] = field(default_factory=list)  # the page spins these
+    prizes: list[str] = field(default_factory=list)  # what a full lottery card spins for
 
     @property
     def live_vouchers(self) -> list[VoucherView]:
@@ -119,6 +121,7 @@ async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> Ca
         vouchers=vouchers,
         history=[_history_row(e) for e in events if not _hidden_event(e, hidden, draws)],
         unwatched_draws=unwatched,
+        prizes=await prize_titles(template),
     )
 
 
@@ -162,6 +165,7 @@ async def view_as_of(card: Card, event: CardEvent) -> CardView:
         vouchers=vouchers,
         history=[_history_row(e) for e in reversed(events[-HISTORY_ROWS:])],
         as_of=event,
+        prizes=await prize_titles(template),
     )
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -155,6 +156,16 @@ class Lang:
 
     def datetime_text(self, value: datetime, fmt: str = "medium") -> str:
         return format_datetime(value, format=fmt, tzinfo=self.tzinfo, locale=self.locale)
+
+    def either(self, items: list[str]) -> str:
+        """ "A, B or C" as this language writes a choice."""
+        return format_list(items, style="or", locale=self.locale)
+
+    def reward(self, reward_title: str, prizes: list[str] | None = None) -> str:
+        """What a full card gives: the spin and its prizes on a lottery card, else the reward."""
+        if prizes:
+            return self._("Fill the card: spin for {prizes}", prizes=self.either(prizes))
+        return self._("Reward: {reward}", reward=reward_title)
 
     @property
     def html_lang(self) -> str:

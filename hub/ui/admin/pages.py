@@ -2,7 +2,7 @@
 
 
 def register() -> None:
-    from hub.ui.admin import account, auth, cards, designer, integrations, journal, overview, staff, vouchers
+    from hub.ui.admin import account, auth, cards, designer, integrations, journal, overview, prizes, staff, vouchers
 
-    for module in (auth, account, overview, designer, cards, vouchers, journal, staff, integrations):
+    for module in (auth, account, overview, designer, cards, vouchers, prizes, journal, staff, integrations):
         module.register()

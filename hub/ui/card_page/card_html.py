@@ -57,6 +57,7 @@ def card_face(
     reward_title: str,
     holder: str | None = None,
     new_stamps: int = 0,
+    prizes: list[str] | None = None,
 ) -> dict[str, Any]:
     shown = max(0, min(stamps, stamps_required))
     return {
@@ -71,7 +72,7 @@ def card_face(
         "columns": min(max(stamps_required, 1), 5),
         "slots": [Slot(i < shown, i < shown and i >= shown - new_stamps) for i in range(stamps_required)],
         "progress": f"{lang.number(stamps)} / {lang.number(stamps_required)}",
-        "reward": lang._("Reward: {reward}", reward=reward_title),
+        "reward": lang.reward(reward_title, prizes),
         "holder": holder,
     }
 
@@ -88,6 +89,7 @@ def version(view: CardView | None, links: list[dict[str, Any]]) -> str:
         (view.business.name, view.business.timezone),
         view.vouchers,
         view.history,
+        view.prizes,
         links,
     )
     return hashlib.sha256(repr(drawn).encode()).hexdigest()[:16]
@@ -141,8 +143,10 @@ def card_body(
             reward_title=view.template.reward_title,
             holder=view.holder,
             new_stamps=new_stamps,
+            prizes=view.prizes,
         ),
-        lottery=view.template.reward_type == "lottery",
+        # Without prizes to name (no pool yet), the card still tells that a full card spins.
+        lottery=view.template.reward_type == "lottery" and not view.prizes,
         to_go=lang.number(max(required - view.stamps, 0)),
         vouchers=vouchers,
         finished=finished,
