@@ -111,8 +111,13 @@ def render_html(content: EmailContent) -> str:
         voucher = (
             f'<div style="border:2px dashed {esc(accent)};border-radius:12px;padding:16px;margin:18px 0;'
             f'text-align:center"><div style="font-size:18px;font-weight:bold">{esc(content.voucher_title)}</div>'
-            f'<div style="font-family:monospace;font-size:22px;letter-spacing:2px;margin-top:6px">'
-            f"{esc(content.voucher_code or '')}</div>{expires}</div>"
+            + (
+                f'<div style="font-family:monospace;font-size:22px;letter-spacing:2px;margin-top:6px">'
+                f"{esc(content.voucher_code)}</div>"
+                if content.voucher_code
+                else ""
+            )
+            + f"{expires}</div>"
         )
     return (
         '<!doctype html><html><head><meta charset="utf-8">'
@@ -137,7 +142,10 @@ def render_html(content: EmailContent) -> str:
 def render_text(content: EmailContent) -> str:
     lines = [content.text.strip(), ""]
     if content.voucher_title:
-        lines += [f"Your voucher: {content.voucher_title}", f"Redeem code: {content.voucher_code}"]
+        if content.voucher_code:
+            lines += [f"Your voucher: {content.voucher_title}", f"Redeem code: {content.voucher_code}"]
+        else:  # a spin waiting on the card: the card link below plays it
+            lines.append(content.voucher_title)
         if content.voucher_expires:
             lines.append(f"Valid until {content.voucher_expires}")
         lines.append("")

@@ -272,7 +272,7 @@ async def grant_spin(business_id: int, card_id: int, pool_id: int, *, source: st
     return await fire_lottery(business_id, card_id, pool_id, source=source)
 
 
-SPIN_WAITING = "You have a spin waiting"
+SPIN_WAITING = "You have a spin waiting: open your card to play it."
 
 
 async def waiting_spins(card_id: int) -> int:

@@ -1,4 +1,4 @@
-"""A campaign with a lottery slot: one draw per recipient, whatever the number of channels."""
+"""A campaign with a lottery slot: one spin waiting per recipient, whatever the number of channels."""
 
 from __future__ import annotations
 
@@ -31,5 +31,10 @@ async def test_each_recipient_gets_exactly_one_draw_and_the_prize_is_in_the_emai
         assert len(draws) == 1 and draws[0].voucher_id is not None
         voucher = await Voucher.get(id=draws[0].voucher_id)
         [mail] = smtp.to(address)
-        assert "Free cake" in mail.part("plain") and voucher.redeem_code[:4] in mail.part("plain").replace("-", "")
+        # The prize stays sealed until the customer plays the spin on the card page.
+        assert lottery.SPIN_WAITING in mail.part("plain") and f"/c/{card.token}" in mail.part("plain")
+        assert "Free cake" not in mail.part("plain") and voucher.redeem_code[:4] not in mail.part("plain").replace(
+            "-", ""
+        )
+        assert [d.id for d in await lottery.unrevealed_draws(card.id)] == [draws[0].id]
     assert await CampaignGrant.filter(campaign_id=campaign.id, draw_id__isnull=False).count() == 3

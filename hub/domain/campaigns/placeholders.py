@@ -67,6 +67,8 @@ def voucher_line(values: dict[str, str]) -> str:
     """The attached voucher in one line of a plain-text message (messengers)."""
     if not values.get("voucher"):
         return ""
+    if not values.get("voucher_code"):  # a spin waiting on the card: nothing to redeem here
+        return f"🎁 {values['voucher']}"
     line = f"🎁 {values['voucher']}: {values['voucher_code']}"
     return line + (f" (until {values['voucher_expires']})" if values.get("voucher_expires") else "")
 

@@ -12,6 +12,7 @@ from nicegui import events, ui
 from hub.domain import lottery_pools
 from hub.errors import DomainError
 from hub.ui.admin import uploads
+from hub.ui.admin.designer import UPLOAD_CSS
 from hub.ui.admin.frame import Debounced, Section, Session, frame, owner_session, show_error, to_login
 from hub.ui.admin.section import input_row, section
 from hub.ui.live import subscribe
@@ -75,6 +76,7 @@ class PrizePools:
         self.forms: dict[int, dict[str, Any]] = {}
 
     async def build(self) -> None:
+        ui.add_css(UPLOAD_CSS)
         with frame(self.session, "Prize pools"):
             with section(
                 "New prize pool",

@@ -7,9 +7,9 @@ from typing import Any
 from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from hub.domain import automations, campaigns
+from hub.domain import automations, campaigns, lottery_pools
 from hub.errors import DomainError
-from hub.models import Campaign, PrizePool
+from hub.models import Campaign
 from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, channel_stats
 from hub.ui.admin_campaigns.new_campaign import attachment_form, clean_attachment
@@ -30,7 +30,7 @@ async def automations_page() -> RedirectResponse | None:
     if session is None:
         return to_login()
     available = await campaigns.available_channels(session.business_id)
-    pools = dict(await PrizePool.filter(business_id=session.business_id, template_id=None).values_list("id", "name"))
+    pools = await lottery_pools.pool_choices(session.business_id)
     with frame(session, "Campaigns"):
         campaign_menu("Automations")
         for kind in automations.DEFAULTS:
