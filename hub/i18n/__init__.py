@@ -161,12 +161,6 @@ class Lang:
         """ "A, B or C" as this language writes a choice."""
         return format_list(items, style="or", locale=self.locale)
 
-    def reward(self, reward_title: str, prizes: list[str] | None = None) -> str:
-        """What a full card gives: the spin and its prizes on a lottery card, else the reward."""
-        if prizes:
-            return self._("Fill the card: spin for {prizes}", prizes=self.either(prizes))
-        return self._("Reward: {reward}", reward=reward_title)
-
     @property
     def html_lang(self) -> str:
         return self.code.replace("_", "-")

@@ -13,6 +13,7 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 from hub.domain import codes, lottery, lottery_pools, templates
 from hub.i18n import Lang
 from hub.models import LotteryDraw, Prize, PrizePool
+from hub.ui.card_page.card_html import reward_text
 from tests.factories import make_shop
 from tests.servers import ROOT, Server, running_server
 
@@ -109,7 +110,7 @@ async def test_a_full_card_plays_its_draw_live_on_the_card_page(phone: BrowserCo
     )
     page = await phone.new_page()
     await page.goto(f"/c/{shop.card.token}")
-    promise = Lang("en").reward("Free coffee", ["Free cake", "Tote bag", "Free coffee"])
+    promise = reward_text(Lang("en"), "Free coffee", ["Free cake", "Tote bag", "Free coffee"])
     assert promise.startswith("Fill the card: spin for Free cake, Tote bag")
     await expect(page.get_by_text(promise)).to_be_visible()
     await expect(page.get_by_text("Reward: Free coffee")).to_have_count(0)

@@ -48,6 +48,13 @@ class Slot:
     fresh: bool
 
 
+def reward_text(lang: Lang, reward_title: str, prizes: list[str] | None = None) -> str:
+    """What a full card gives: on a lottery card the spin and what it can win, else the reward."""
+    if prizes:
+        return lang._("Fill the card: spin for {prizes}", prizes=lang.either(prizes))
+    return lang._("Reward: {reward}", reward=reward_title)
+
+
 def card_face(
     design: dict[str, Any],
     lang: Lang,
@@ -72,7 +79,7 @@ def card_face(
         "columns": min(max(stamps_required, 1), 5),
         "slots": [Slot(i < shown, i < shown and i >= shown - new_stamps) for i in range(stamps_required)],
         "progress": f"{lang.number(stamps)} / {lang.number(stamps_required)}",
-        "reward": lang.reward(reward_title, prizes),
+        "reward": reward_text(lang, reward_title, prizes),
         "holder": holder,
     }
 

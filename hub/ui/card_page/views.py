@@ -10,6 +10,7 @@ from nicegui import ui
 from hub.domain import codes
 from hub.domain.card_view import CardView, HistoryRow, VoucherView
 from hub.i18n import N_, Lang
+from hub.ui.card_page.card_html import reward_text
 from hub.ui.card_render import qr_svg_data_url, render_card
 from hub.wallet.links import wallet_links
 
@@ -28,7 +29,7 @@ def card_face(view: CardView, lang: Lang, *, new_stamps: int = 0) -> None:
         stamps_required=required,
         reward_title=view.template.reward_title,
         progress_text=f"{lang.number(view.stamps)} / {lang.number(required)}",
-        reward_text=lang.reward(view.template.reward_title, view.prizes),
+        reward_text=reward_text(lang, view.template.reward_title, view.prizes),
         holder=view.holder,
         new_stamps=new_stamps,
     )

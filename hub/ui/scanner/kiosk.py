@@ -20,6 +20,7 @@ from hub.i18n import N_, Lang
 from hub.models import CardTemplate
 from hub.runtime import runtime
 from hub.scanning.wedge import clean_burst, clean_key
+from hub.ui.card_page.card_html import reward_text
 from hub.ui.card_page.frame import declare_language
 from hub.ui.card_render import render_card
 from hub.ui.device import device_id
@@ -110,7 +111,7 @@ class Kiosk:
             stamps_required=required,
             reward_title=template.reward_title,
             progress_text=f"{self.lang.number(stamps)} / {self.lang.number(required)}",
-            reward_text=self.lang.reward(template.reward_title, prizes),
+            reward_text=reward_text(self.lang, template.reward_title, prizes),
         )
 
     async def _reset(self, shown: int) -> None:
