@@ -13,7 +13,7 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 from hub.domain import codes, lottery, lottery_pools, templates
 from hub.i18n import Lang
 from hub.models import LotteryDraw, Prize, PrizePool
-from hub.ui.card_page.card_html import reward_text
+from hub.ui.card_page.reward import reward_text
 from tests.factories import make_shop
 from tests.servers import ROOT, Server, running_server
 

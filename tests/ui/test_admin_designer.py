@@ -164,3 +164,27 @@ async def test_regenerate_publishes_and_a_worker_pushes_it_with_a_progress_bar(u
     assert set(await Card.filter(template_id=shop.template.id).values_list("template_version", flat=True)) == {2}
     assert (await CardTemplate.get(id=shop.template.id)).design["title"] == "Winter card"
     await user.should_see("Live: v2 · 4 issued cards")
+
+
+async def test_a_lottery_card_publishes_only_once_a_prize_pool_is_chosen(user: User, live, redis, shop):
+    from hub.domain import lottery_pools
+
+    await Card.filter(template_id=shop.template.id).delete()  # no issued card: publishing asks nothing
+    pool = await lottery_pools.create_pool(shop.business_id, "Spring draw")
+    await lottery_pools.add_prize(shop.business_id, pool.id, "Free cake")
+    await open_designer(user, shop)
+    user.find("Stamps & reward").click()
+    with user:
+        user.find(marker="reward-type").elements.pop().value = "lottery"
+    user.find(marker="regenerate").click()
+    await user.should_see("A lottery card needs a prize pool", retries=50)
+    assert (await CardTemplate.get(id=shop.template.id)).reward_type == "voucher"
+
+    with user:
+        user.find(marker="reward-pool").elements.pop().value = pool.id
+    await user.should_see("Full cards of this stamp card draw from “Spring draw”", retries=50)
+    user.find(marker="regenerate").click()
+    await user.should_see("Published v2", retries=50)
+    assert (await CardTemplate.get(id=shop.template.id)).reward_type == "lottery"
+    await pool.refresh_from_db()
+    assert pool.template_id == shop.template.id

@@ -17,6 +17,7 @@ from hub.i18n import Lang
 from hub.models import LotteryDraw
 from hub.ui.card_page import views
 from hub.ui.card_page.html import render
+from hub.ui.card_page.reward import reward_text
 from hub.ui.card_render import _image_source, qr_svg_data_url
 
 # The designer's stamp icons (Material icon names) as characters: no icon font to download.
@@ -46,13 +47,6 @@ LOOPS = 6
 class Slot:
     filled: bool
     fresh: bool
-
-
-def reward_text(lang: Lang, reward_title: str, prizes: list[str] | None = None) -> str:
-    """What a full card gives: on a lottery card the spin and what it can win, else the reward."""
-    if prizes:
-        return lang._("Fill the card: spin for {prizes}", prizes=lang.either(prizes))
-    return lang._("Reward: {reward}", reward=reward_title)
 
 
 def card_face(

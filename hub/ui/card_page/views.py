@@ -10,7 +10,7 @@ from nicegui import ui
 from hub.domain import codes
 from hub.domain.card_view import CardView, HistoryRow, VoucherView
 from hub.i18n import N_, Lang
-from hub.ui.card_page.card_html import reward_text
+from hub.ui.card_page.reward import reward_text
 from hub.ui.card_render import qr_svg_data_url, render_card
 from hub.wallet.links import wallet_links
 

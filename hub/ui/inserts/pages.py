@@ -24,9 +24,9 @@ from hub.errors import DomainError
 from hub.i18n import N_, Lang
 from hub.models import Card, CardTemplate
 from hub.runtime import runtime
-from hub.ui.card_page.card_html import reward_text
 from hub.ui.card_page.frame import declare_language, page_language
 from hub.ui.card_page.remembered import remember_card, remembered_token
+from hub.ui.card_page.reward import reward_text
 from hub.ui.card_render import CARD_CSS, render_card
 
 CONNECT_TIMEOUT = 30.0

@@ -20,8 +20,8 @@ from hub.i18n import N_, Lang
 from hub.models import CardTemplate
 from hub.runtime import runtime
 from hub.scanning.wedge import clean_burst, clean_key
-from hub.ui.card_page.card_html import reward_text
 from hub.ui.card_page.frame import declare_language
+from hub.ui.card_page.reward import reward_text
 from hub.ui.card_render import render_card
 from hub.ui.device import device_id
 from hub.ui.scanner.autopilot import EVENT
