@@ -179,10 +179,19 @@ async def _detach_others(conn: BaseDBAsyncClient, business_id: int, template_id:
 
 
 async def attach_pool(business_id: int, template_id: int, pool_id: int | None) -> None:
-    """The pool full cards of this stamp card draw from (None: detach its pool)."""
+    """The pool full cards of this stamp card draw from (None: detach its pool).
+
+    A pool rewards one stamp card, and a lottery card keeps a pool: either change would leave
+    a lottery card's full cards without their draw.
+    """
     async with in_transaction() as conn:
-        await _check_template(conn, business_id, template_id)
+        template = await _check_template(conn, business_id, template_id)
         if pool_id is None:
+            if template.reward_type == "lottery":
+                raise InvalidInput(
+                    "A lottery card needs a prize pool: choose another pool, or make its reward a voucher first.",
+                    field="pool_id",
+                )
             await (
                 PrizePool.filter(business_id=business_id, template_id=template_id)
                 .using_db(conn)
@@ -191,6 +200,13 @@ async def attach_pool(business_id: int, template_id: int, pool_id: int | None) -
             return
         pool = await _lock_pool(conn, business_id, pool_id)
         _not_archived(pool)
+        if pool.template_id not in (None, template_id):
+            other = await CardTemplate.get(id=pool.template_id).using_db(conn)
+            if other.reward_type == "lottery":
+                raise InvalidInput(
+                    f"This pool already rewards the stamp card “{other.name}”. Make another pool for this card.",
+                    field="pool_id",
+                )
         await PrizePool.filter(id=pool.id).using_db(conn).update(template_id=template_id)
         await _detach_others(conn, business_id, template_id, pool.id)
 

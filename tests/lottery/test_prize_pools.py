@@ -138,6 +138,14 @@ async def test_attaching_a_pool_replaces_the_cards_previous_one(other_shop):
     await first.refresh_from_db()
     assert first.template_id is None
 
+    # A pool rewards one lottery card, and a lottery card keeps a pool.
+    with pytest.raises(InvalidInput, match="needs a prize pool"):
+        await lottery_pools.attach_pool(shop.business_id, shop.template.id, None)
+    second_card = await templates.create_template(shop.business_id, "Tea card", reward_type="lottery")
+    with pytest.raises(InvalidInput, match="already rewards"):
+        await lottery_pools.attach_pool(shop.business_id, second_card.id, second.id)
+    await lottery_pools.attach_pool(shop.business_id, second_card.id, first.id)
+
 
 async def test_prizes_are_checked():
     shop = await make_shop()
