@@ -53,3 +53,18 @@ async def test_bad_prize_input_is_explained(user: User, live, redis, shop):
     user.find(marker=f"prize-unlimited-{pool.id}").click()  # limited, but no stock given
     user.find(marker=f"prize-add-{pool.id}").click()
     await user.should_see("Stock is a number from 0 up", retries=50)
+
+
+async def test_the_fairness_page_verifies_a_draw_after_its_pool_changed(user: User, live, shop):
+    pool = await lottery_pools.create_pool(shop.business_id, "Spring draw", blank_weight=2)
+    cake = await lottery_pools.add_prize(shop.business_id, pool.id, "Free cake", weight=3)
+    draw = await lottery.grant_spin(shop.business_id, shop.card.id, pool.id)
+    await lottery_pools.update_prize(shop.business_id, pool.id, cake.id, title="Cheesecake", weight=9)
+    await lottery_pools.retire_prize(shop.business_id, pool.id, cake.id)
+    await lottery_pools.archive_pool(shop.business_id, pool.id)
+    await lottery.reveal_draw(shop.card.token, draw.id)
+
+    await user.open(f"/fairness?commitment={draw.commitment}")
+    await user.should_see("Verified: the seed matches the commitment")
+    await user.should_see("Free cake — weight 3")
+    await user.should_not_see("Cheesecake")
