@@ -300,6 +300,14 @@ async def reveal_draw(
     return draw
 
 
+async def prize_image(draw: LotteryDraw) -> str | None:
+    """The picture of the prize a draw won, if its prize has one."""
+    if draw.prize_id is None:
+        return None
+    prize = await Prize.get_or_none(id=draw.prize_id)
+    return prize.image_url if prize else None
+
+
 async def unrevealed_draws(card_id: int) -> list[LotteryDraw]:
     """Draws the customer has not watched yet, oldest first; the card page spins them on open."""
     return await LotteryDraw.filter(card_id=card_id, revealed_at__isnull=True).order_by("id")

@@ -63,3 +63,13 @@ async def test_the_draw_plays_on_the_card_page(user: User, live, secret, fire):
     assert not page.html.marks(f"voucher-{draw.voucher_id}")  # not before the spin
     await user.http_client.post(f"/c/{shop.card.token}/draws/{draw.id}/reveal")
     assert (await page.refresh()).marks(f"voucher-{draw.voucher_id}")
+
+
+async def test_the_revealed_prize_shows_its_picture(user: User, live):
+    shop = await make_shop()
+    pool = await lottery_pools.create_pool(shop.business_id, "Picture draw")
+    picture = f"/uploads/{shop.business_id}/prize-cake.png"
+    await lottery_pools.add_prize(shop.business_id, pool.id, "Free cake", image_url=picture)
+    draw = await lottery.grant_spin(shop.business_id, shop.card.id, pool.id)
+    response = await user.http_client.post(f"/c/{shop.card.token}/draws/{draw.id}/reveal")
+    assert response.status_code == 200 and f'src="{picture}"' in response.json()["html"]

@@ -191,12 +191,13 @@ def draw_box(draw: LotteryDraw, token: str, lang: Lang) -> dict[str, Any]:
     return {"id": draw.id, "html": html}
 
 
-def draw_result(draw: LotteryDraw, lang: Lang) -> str:
+def draw_result(draw: LotteryDraw, lang: Lang, *, image_url: str | None = None) -> str:
     entries = draw.snapshot or [{"prize_id": None, "title": "", "weight": 1}]
     return render(
         "draw_result.html",
         _=lang._,
         won=bool(draw.prize_id),
+        image_url=image_url,
         prize=_label(entries[_won_index(draw, entries)], lang),
         seed=draw.seed,
         fairness_url=f"/fairness?commitment={quote(draw.commitment)}",
