@@ -158,3 +158,15 @@ async def test_prizes_are_checked():
     with pytest.raises(InvalidInput):
         await lottery_pools.create_pool(shop.business_id, "Negative", blank_weight=-1)
     assert await Prize.filter(pool_id=pool.id).count() == 0
+
+
+async def test_the_wallet_pass_names_what_a_full_card_spins_for(secret):
+    from hub.wallet.content import load_content
+
+    shop = await make_shop(reward_type="lottery", reward_title="Free coffee")
+    assert (await load_content(shop.card, secret=secret, public_url="https://x")).reward_title == "Free coffee"
+    pool = await lottery_pools.create_pool(shop.business_id, "Card draw", template_id=shop.template.id)
+    await lottery_pools.add_prize(shop.business_id, pool.id, "Free cake")
+    await lottery_pools.add_prize(shop.business_id, pool.id, "Tote bag")
+    content = await load_content(shop.card, secret=secret, public_url="https://x")
+    assert content.reward_title == "a spin for Free cake or Tote bag"
