@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
 from hub.domain.locks import lock_card
-from hub.domain.lottery_pools import add_prize, create_pool
+from hub.domain.lottery_pools import add_prize, create_pool  # noqa: F401  (set-up next to the draws it feeds)
 from hub.domain.vouchers import create_voucher, full_card_voucher
 from hub.errors import InvalidInput, NotFound
 from hub.models import Card, CardEvent, CardTemplate, LotteryDraw, Prize, PrizePool, Voucher
@@ -28,8 +28,6 @@ from hub.realtime import outbox
 from hub.realtime.events import LotteryDrawn
 
 SOURCES = ("card_full", "insert", "receipt", "campaign", "manual")
-
-__all__ = ["add_prize", "create_pool"]  # kept here for the callers that draw and set up in one breath
 
 
 # --- The verifiable part: pure functions a customer can redo with `sha256sum` -------------
