@@ -3,7 +3,6 @@
 import asyncio
 
 import pytest
-from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
 from hub.domain.access import record_ended
@@ -23,10 +22,9 @@ async def test_a_revoked_key_stops_at_once_in_the_revoking_process(shop):
 async def test_a_key_revoked_by_another_process_stops_here_when_its_event_arrives(shop, live):
     key = await authenticate_api_key(shop.api_key)
     # What another process's revoke_api_key commits: the row and the event, nothing in our memory.
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         await ApiKey.filter(id=key.id).using_db(conn).update(revoked_at=utcnow())
         await record_ended(conn, shop.business_id, "api_key", key.id)
-    outbox.committed()
     for _ in range(40):  # well inside the few seconds a verified key is remembered
         try:
             await authenticate_api_key(shop.api_key)

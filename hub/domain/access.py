@@ -11,7 +11,6 @@ import hashlib
 from typing import Literal
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.transactions import in_transaction
 
 from hub.realtime import outbox
 from hub.realtime.events import AccessEnded
@@ -30,13 +29,7 @@ async def record_ended(conn: BaseDBAsyncClient, business_id: int, kind: Kind, su
     await outbox.record(conn, event)
 
 
-def committed() -> None:
-    """After the transaction that called `record_ended` committed."""
-    outbox.committed()
-
-
 async def ended(business_id: int, kind: Kind, subject_id: int) -> None:
     """Nothing else changes in the database (a sign-out): only the event."""
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         await record_ended(conn, business_id, kind, subject_id)
-    outbox.committed()

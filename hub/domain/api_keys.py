@@ -15,8 +15,6 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from hub.clock import utcnow
 from hub.domain.access import record_ended
 from hub.errors import NotFound, Unauthorized
@@ -69,7 +67,7 @@ async def authenticate_api_key(plain: str) -> ApiKey:
 
 async def revoke_api_key(business_id: int, key_id: int) -> None:
     """Systems using the key stop at once: this process forgets it now, the others on the event."""
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         changed = (
             await ApiKey.filter(id=key_id, business_id=business_id, revoked_at=None)
             .using_db(conn)
@@ -78,7 +76,6 @@ async def revoke_api_key(business_id: int, key_id: int) -> None:
         if not changed:
             raise NotFound("No such active API key.")
         await record_ended(conn, business_id, "api_key", key_id)
-    outbox.committed()
     _forget(key_id)
 
 

@@ -11,6 +11,7 @@ from hub.domain.text import clean_email, clean_name, plain
 from hub.errors import InvalidInput, NotFound, Unauthorized
 from hub.models import Business, Location, OwnerAccount, StaffSeat
 from hub.passwords import hash_password, verify_password
+from hub.realtime import outbox
 
 
 async def sign_up(business_name: str, email: str, password: str) -> OwnerAccount:
@@ -69,12 +70,11 @@ async def authenticate_seat(login: str, password: str) -> StaffSeat:
 
 async def revoke_seat(business_id: int, seat_id: int) -> None:
     """The seat's open scanners and kiosks end at once, on every device."""
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         changed = await StaffSeat.filter(id=seat_id, business_id=business_id).using_db(conn).update(revoked_at=utcnow())
         if not changed:
             raise NotFound("No such staff login.")
         await access.record_ended(conn, business_id, "seat", seat_id)
-    access.committed()
 
 
 async def rename_seat(business_id: int, seat_id: int, name: str) -> None:
@@ -87,7 +87,7 @@ async def reset_seat_password(business_id: int, seat_id: int, password: str) -> 
     """Devices signed in with the old PIN are signed out at once."""
     if len(password or "") < 4:
         raise InvalidInput("Use a PIN or password of at least 4 characters.", field="password")
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         changed = (
             await StaffSeat.filter(id=seat_id, business_id=business_id, revoked_at=None)
             .using_db(conn)
@@ -96,4 +96,3 @@ async def reset_seat_password(business_id: int, seat_id: int, password: str) -> 
         if not changed:
             raise NotFound("No such staff login.")
         await access.record_ended(conn, business_id, "seat", seat_id)
-    access.committed()

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
 from hub.clock import utcnow
-from hub.domain import stamp_rows
+from hub.domain import journal, stamp_rows
 from hub.domain.cards import updated_event
 from hub.domain.locks import lock_card
 from hub.domain.stamps import reward_full_rounds
 from hub.domain.vouchers import LIVE
 from hub.errors import InvalidInput, NotFound
-from hub.models import Card, CardEvent, CardTemplate, Voucher
+from hub.models import Card, CardTemplate, Voucher
 from hub.realtime import outbox
 from hub.realtime.events import CardDeleted
 
@@ -28,7 +26,7 @@ async def transfer_card(business_id: int, from_id: int, to_id: int, *, detail: d
     if from_id == to_id:
         raise InvalidInput("A card cannot be transferred onto itself.")
     now = utcnow()
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         locked = {card_id: await lock_card(conn, card_id) for card_id in sorted((from_id, to_id))}
         source, target = locked[from_id], locked[to_id]
         for card in (source, target):
@@ -40,30 +38,25 @@ async def transfer_card(business_id: int, from_id: int, to_id: int, *, detail: d
         moved = await Voucher.filter(card_id=source.id, state__in=LIVE).using_db(conn).update(card_id=target.id)
         stamps = source.stamps
         note = {**(detail or {}), "vouchers": moved}
-        await CardEvent.create(
-            business_id=business_id,
-            card_id=source.id,
-            customer_id=source.customer_id,
-            kind=OUT,
+        await journal.record(
+            conn,
+            source,
+            OUT,
             delta=-stamps,
             stamps_after=0,
             detail={**note, "to_card": target.number},
-            using_db=conn,
         )
         source.stamps = 0
         source.deleted_at = now
         await source.save(update_fields=["stamps", "deleted_at"], using_db=conn)
         target.stamps += stamps
         target.stamps_total += stamps
-        await CardEvent.create(
-            business_id=business_id,
-            card_id=target.id,
-            customer_id=target.customer_id,
-            kind=IN,
+        await journal.record(
+            conn,
+            target,
+            IN,
             delta=stamps,
-            stamps_after=target.stamps,
             detail={**note, "from_card": source.number},
-            using_db=conn,
         )
         await reward_full_rounds(conn, target, template, now=now)
         await target.save(update_fields=list(stamp_rows.COUNTERS), using_db=conn)
@@ -75,5 +68,4 @@ async def transfer_card(business_id: int, from_id: int, to_id: int, *, detail: d
             "token": source.token,
         }
         await outbox.record_many(conn, [closed, updated_event(source, template), updated_event(target, template)])
-    outbox.committed()
     return target

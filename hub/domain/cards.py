@@ -6,13 +6,12 @@ from datetime import date
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from hub.clock import local_today, utcnow
-from hub.domain import codes, plans
+from hub.domain import codes, journal, plans
 from hub.domain.text import clean_email, clean_name
 from hub.errors import InvalidInput, NotFound
-from hub.models import Business, Card, CardEvent, CardTemplate, Customer, Voucher, VoucherState
+from hub.models import Business, Card, CardTemplate, Customer, Voucher, VoucherState
 from hub.realtime import outbox
 from hub.realtime.events import CardDeleted, CardIssued, CardState, CardUpdated
 
@@ -66,7 +65,7 @@ async def issue_card(
         check_birthday(birthday, today=local_today(business.timezone))
     for _ in range(20):  # a random number can collide; retry with a new one
         try:
-            async with in_transaction() as conn:
+            async with outbox.transaction() as conn:
                 if not joined:
                     await plans.count_operation(conn, business_id)
                 customer = await Customer.create(
@@ -87,13 +86,11 @@ async def issue_card(
                     platforms=[platform],
                     using_db=conn,
                 )
-                await CardEvent.create(
-                    business_id=business_id,
-                    card_id=card.id,
-                    customer_id=customer.id,
-                    kind="joined" if joined else "issued",
+                await journal.record(
+                    conn,
+                    card,
+                    "joined" if joined else "issued",
                     detail={"platform": platform},
-                    using_db=conn,
                 )
                 issued: CardIssued = {
                     "type": "card.issued",
@@ -103,7 +100,6 @@ async def issue_card(
                 await outbox.record(conn, issued)
         except IntegrityError:
             continue
-        outbox.committed()
         return card
     raise RuntimeError("could not allocate a card number")
 
@@ -155,7 +151,7 @@ async def card_summary(card: Card, secret: bytes, public_url: str) -> dict[str, 
 async def delete_card(business_id: int, card_id: int, *, actor: str = "admin") -> None:
     """Soft delete: the journal keeps its rows, the card stops working everywhere."""
     now = utcnow()
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None).using_db(conn)
         if card is None:
             raise NotFound("No such card.")
@@ -166,14 +162,11 @@ async def delete_card(business_id: int, card_id: int, *, actor: str = "admin") -
             .using_db(conn)
             .update(state=VoucherState.EXPIRED)
         )
-        await CardEvent.create(
-            business_id=business_id,
-            card_id=card.id,
-            customer_id=card.customer_id,
-            kind="deleted",
-            stamps_after=card.stamps,
+        await journal.record(
+            conn,
+            card,
+            "deleted",
             detail={"by": actor},
-            using_db=conn,
         )
         template = await CardTemplate.get(id=card.template_id).using_db(conn)
         deleted: CardDeleted = {
@@ -185,4 +178,3 @@ async def delete_card(business_id: int, card_id: int, *, actor: str = "admin") -
         }
         await outbox.record(conn, deleted)
         await outbox.record(conn, updated_event(card, template))
-    outbox.committed()

@@ -255,7 +255,7 @@ async def use_insert(
 
 
 async def _draw(code: InsertCode, batch: InsertBatch, card: Card, now: datetime) -> Claim:
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         claimed = (
             await InsertCode.filter(id=code.id, used_at__isnull=True)
             .using_db(conn)
@@ -273,7 +273,6 @@ async def _draw(code: InsertCode, batch: InsertBatch, card: Card, now: datetime)
             raise NotFound("No such card.")
         template = await CardTemplate.get(id=locked.template_id).using_db(conn)
         draw = await lottery.draw_in_transaction(conn, locked, pool, source="insert", template=template)
-    outbox.committed()
     return Claim("lottery", card=locked, draw=draw)
 
 

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
+
 from hub.errors import InvalidInput
-from hub.models import CardEvent
+from hub.models import Card, CardEvent
 
 KINDS = {
     "issued": "Card issued",
@@ -36,6 +38,18 @@ KINDS = {
     "lottery_drawn": "Lottery draw",
 }
 TRANSFERS = ("transferred_out", "transferred_in")
+
+
+async def record(conn: BaseDBAsyncClient, card: Card, kind: str, **columns: Any) -> CardEvent:
+    """One journal row about `card`, written with the operation's transaction `conn`; the row
+    keeps the card's stamps after the operation unless `stamps_after` says otherwise."""
+    if kind not in KINDS:
+        raise ValueError(f"the journal has no label for {kind!r}")
+    columns.setdefault("stamps_after", card.stamps)
+    return await CardEvent.create(
+        business_id=card.business_id, card_id=card.id, customer_id=card.customer_id, kind=kind, using_db=conn, **columns
+    )
+
 
 # Where a voucher, a stamp or a draw came from, as the owner would say it.
 SOURCES = {

@@ -12,13 +12,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from redis.asyncio import Redis
-from tortoise.transactions import in_transaction
 
 from hub.domain import access, guesses
 from hub.domain.businesses import authenticate_owner
 from hub.errors import InvalidInput, Unauthorized
 from hub.models import OwnerAccount
 from hub.passwords import hash_password, verify_password
+from hub.realtime import outbox
 
 MIN_PASSWORD = 8
 
@@ -64,10 +64,9 @@ async def change_password(
 
     owner = await guesses.reentry_guarded(redis, prefix, f"owner:{owner_id}", attempt, device=device)
     owner.password_hash = hash_password(new)
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         await OwnerAccount.filter(id=owner.id).using_db(conn).update(password_hash=owner.password_hash)
         await access.record_ended(conn, owner.business_id, "owner", owner.id)
-    access.committed()
     return owner
 
 

@@ -283,7 +283,7 @@ async def _stamp(key: ReceiptKey, receipt: Receipt, card: Card, now: datetime) -
 
 
 async def _draw(key: ReceiptKey, card: Card, now: datetime) -> Claim:
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         pool = await lottery.drawable_pool(conn, key.business_id, key.pool_id)
         if pool is None:
             return Claim("rejected", card=card, reason="no_prize_pool")
@@ -294,5 +294,4 @@ async def _draw(key: ReceiptKey, card: Card, now: datetime) -> Claim:
         draw = await lottery.draw_in_transaction(
             conn, locked, pool, source="receipt", template=template, location_id=key.location_id
         )
-    outbox.committed()
     return Claim("lottery", card=locked, draw=draw)

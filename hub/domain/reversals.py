@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
-from hub.domain import stamp_rows
+from hub.domain import journal, stamp_rows
 from hub.domain.cards import updated_event
 from hub.domain.locks import lock_card
 from hub.domain.vouchers import expire_voucher
@@ -36,7 +35,7 @@ async def reverse_stamps(
     one was redeemed meanwhile or the stamps played a prize draw. Exactly once: the reversal
     has its own idempotency key."""
     try:
-        async with in_transaction() as conn:
+        async with outbox.transaction() as conn:
             stamp = await CardEvent.get_or_none(
                 business_id=business_id, idempotency_key=stamp_key, kind="stamp"
             ).using_db(conn)
@@ -63,22 +62,18 @@ async def reverse_stamps(
             card.stamps_total -= stamp.delta
             card.rounds_completed -= rounds
             await card.save(update_fields=list(stamp_rows.COUNTERS), using_db=conn)
-            await CardEvent.create(
-                business_id=business_id,
-                card_id=card.id,
-                customer_id=card.customer_id,
-                kind=REVERSED,
+            await journal.record(
+                conn,
+                card,
+                REVERSED,
                 delta=-stamp.delta,
-                stamps_after=card.stamps,
                 location_id=location_id,
                 idempotency_key=reversal_key(stamp_key),
                 detail={**(detail or {}), "reverses": stamp.id},
-                using_db=conn,
             )
             await outbox.record(conn, updated_event(card, template))
     except IntegrityError:  # the same stamps reversed at the same moment by another request
         return 0
-    outbox.committed()
     return stamp.delta
 
 
@@ -94,7 +89,7 @@ async def reinstate_vouchers(
     """Vouchers redeemed `via` a POS go back to active (its check was voided); returns those that
     did. Conditional like a redemption: of a reinstatement and anything else only one acts."""
     back: list[int] = []
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         card = await lock_card(conn, card_id)
         if card is None or card.business_id != business_id:
             return back
@@ -115,19 +110,14 @@ async def reinstate_vouchers(
             if not changed:
                 continue
             back.append(voucher.id)
-            await CardEvent.create(
-                business_id=business_id,
-                card_id=card.id,
-                customer_id=card.customer_id,
-                kind=REINSTATED,
-                stamps_after=card.stamps,
+            await journal.record(
+                conn,
+                card,
+                REINSTATED,
                 voucher_id=voucher.id,
                 location_id=location_id,
                 detail={**(detail or {}), "title": voucher.title, "via": via},
-                using_db=conn,
             )
         if back:
             await outbox.record(conn, updated_event(card, template))
-    if back:
-        outbox.committed()
     return back

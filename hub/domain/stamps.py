@@ -8,10 +8,9 @@ from typing import Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
-from tortoise.transactions import in_transaction
 
 from hub.clock import day_start, local_today, utcnow
-from hub.domain import lottery, plans, stamp_rows, visits
+from hub.domain import journal, lottery, plans, stamp_rows, visits
 from hub.domain.cards import card_state, updated_event
 from hub.domain.locks import lock_card, lock_card_to_stamp
 from hub.domain.outcomes import ScanResult
@@ -62,7 +61,7 @@ async def add_stamp(
         seat = await StaffSeat.get_or_none(id=seat_id, business_id=business_id)
         seat_name = seat.name if seat else None
     try:
-        async with in_transaction() as conn:
+        async with outbox.transaction() as conn:
             locked = await lock_card_to_stamp(
                 conn, business_id, card_id=card_id, number=number, idempotency_key=idempotency_key
             )
@@ -112,7 +111,7 @@ async def add_stamp(
             # A queued scan older than the card's last stamp does not move it back.
             card.last_stamp_at = max(at, card.last_stamp_at) if card.last_stamp_at else at
             full = card.stamps >= template.stamps_required
-            journal = {
+            row = {
                 "business_id": business_id,
                 "card_id": card.id,
                 "customer_id": card.customer_id,
@@ -131,7 +130,7 @@ async def add_stamp(
             }
             voucher = None
             if full:
-                await CardEvent.create(**journal, using_db=conn)
+                await CardEvent.create(**row, using_db=conn)
                 voucher = await reward_full_rounds(
                     conn, card, template, now=now, seat_id=seat_id, location_id=location_id
                 )
@@ -145,15 +144,13 @@ async def add_stamp(
                 **card_state(card, template),
             }
             events = [stamped, updated_event(card, template)]
-            handed = None
             if full:
                 await card.save(update_fields=list(stamp_rows.COUNTERS), using_db=conn)
                 await outbox.record_many(conn, events)
             else:
-                handed = await stamp_rows.write(conn, card, journal, events)
+                outbox.hand_over(await stamp_rows.write(conn, card, row, events))
     except IntegrityError as exc:  # a concurrent request carried the same idempotency key
         raise IdempotencyReplay() from exc
-    outbox.committed(handed)
     return ScanResult("reward" if full else "stamped", card, template, voucher=voucher, detail={"stamps": count})
 
 
@@ -186,7 +183,7 @@ async def adjust_stamps(business_id: int, card_id: int, delta: int, *, note: str
     if delta == 0 or abs(delta) > 100:
         raise InvalidInput("Add or remove between 1 and 100 stamps.", field="delta")
     now = utcnow()
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         card = await lock_card(conn, card_id)
         if card is None or card.business_id != business_id:
             raise NotFound("No such card.")
@@ -197,18 +194,14 @@ async def adjust_stamps(business_id: int, card_id: int, delta: int, *, note: str
         card.stamps_total += delta
         if delta > 0:
             card.last_stamp_at = now
-        await CardEvent.create(
-            business_id=business_id,
-            card_id=card.id,
-            customer_id=card.customer_id,
-            kind="stamp_manual" if delta > 0 else "stamp_removed",
+        await journal.record(
+            conn,
+            card,
+            "stamp_manual" if delta > 0 else "stamp_removed",
             delta=delta,
-            stamps_after=card.stamps,
             detail={"note": note, "by": actor},
-            using_db=conn,
         )
         await reward_full_rounds(conn, card, template, now=now)
         await card.save(update_fields=list(stamp_rows.COUNTERS), using_db=conn)
         await outbox.record(conn, updated_event(card, template))
-    outbox.committed()
     return card

@@ -177,7 +177,7 @@ async def publish(business_id: int, template_id: int, values: dict[str, Any] | N
     New cards get it at once; issued cards move to it through `apply_version`
     (the regeneration job), which emits `card.updated` for each of them.
     """
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         template = await CardTemplate.filter(id=template_id, business_id=business_id).using_db(conn).first()
         if template is None:
             raise NotFound("No such stamp card.")
@@ -217,7 +217,6 @@ async def publish(business_id: int, template_id: int, values: dict[str, Any] | N
             "mechanics_changed": bool(changed),
         }
         await outbox.record(conn, event)
-    outbox.committed()
     return template
 
 
@@ -263,7 +262,7 @@ async def apply_version(
             .limit(batch)
             .values_list("id", flat=True)
         )
-        async with in_transaction() as conn:
+        async with outbox.transaction() as conn:
             if ids:
                 # Write first, then read: the UPDATE takes the row locks (PostgreSQL) or the
                 # write lock (SQLite) so the events below carry each card's committed stamps.
@@ -287,7 +286,6 @@ async def apply_version(
                 "finished": finished,
             }
             await outbox.record(conn, tick)
-        outbox.committed()
         if progress is not None:
             result = progress(done, max(total, done))
             if result is not None:

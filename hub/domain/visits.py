@@ -17,10 +17,9 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
-from hub.domain import stamp_rows
+from hub.domain import journal, stamp_rows
 from hub.domain.cards import updated_event
 from hub.domain.locks import lock_card
 from hub.domain.vouchers import expire_voucher
@@ -114,7 +113,7 @@ async def undo_stamp(
     """
     now = utcnow()
     try:
-        async with in_transaction() as conn:
+        async with outbox.transaction() as conn:
             stamp = await CardEvent.get_or_none(
                 business_id=business_id, idempotency_key=stamp_key, kind="stamp"
             ).using_db(conn)
@@ -141,23 +140,19 @@ async def undo_stamp(
             card.rounds_completed -= rounds
             card.last_stamp_at = await _stamp_before(conn, card.id, stamp.id)
             await card.save(update_fields=list(stamp_rows.COUNTERS), using_db=conn)
-            await CardEvent.create(
-                business_id=business_id,
-                card_id=card.id,
-                customer_id=card.customer_id,
-                kind=UNDONE,
+            await journal.record(
+                conn,
+                card,
+                UNDONE,
                 delta=-stamp.delta,
-                stamps_after=card.stamps,
                 seat_id=seat_id,
                 location_id=location_id,
                 idempotency_key=f"undo-{stamp_key}"[:128],
                 detail={"undoes": stamp.id},
-                using_db=conn,
             )
             await outbox.record(conn, updated_event(card, template))
     except IntegrityError as exc:  # the same stamp undone at the same moment elsewhere
         raise CannotUndo("This stamp was already undone.") from exc
-    outbox.committed()
     return card, template
 
 

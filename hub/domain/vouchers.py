@@ -10,10 +10,9 @@ from typing import Any
 from redis.asyncio import Redis
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
-from hub.domain import codes, guesses, plans
+from hub.domain import codes, guesses, journal, plans
 from hub.domain.cards import updated_event
 from hub.domain.outcomes import ScanResult
 from hub.errors import IdempotencyReplay, InvalidInput, NotFound
@@ -55,18 +54,15 @@ async def _journal(
 ) -> None:
     """A voucher's step (issued, redeemed, expired): its journal row and its event, both in the
     caller's transaction."""
-    await CardEvent.create(
-        business_id=card.business_id,
-        card_id=card.id,
-        customer_id=card.customer_id,
-        kind=f"voucher_{what}",
-        stamps_after=card.stamps,
+    await journal.record(
+        conn,
+        card,
+        f"voucher_{what}",
         voucher_id=voucher.id,
         seat_id=seat_id,
         location_id=location_id,
         idempotency_key=idempotency_key,
         detail=detail,
-        using_db=conn,
     )
     event = voucher_event(f"voucher.{what}", voucher, card, seat_id=seat_id, location_id=location_id)
     await outbox.record(conn, event)
@@ -114,14 +110,13 @@ async def issue_manual_voucher(
         raise InvalidInput("Give the voucher a title.", field="title")
     if expires_at is not None and expires_at <= utcnow():
         raise InvalidInput("The expiry must be in the future.", field="expires_at")
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         card = await Card.get_or_none(id=card_id, business_id=business_id, deleted_at=None).using_db(conn)
         if card is None:
             raise NotFound("No such card.")
         voucher = await create_voucher(
             conn, card, title=title, source="manual", expires_at=expires_at, note=note[:500], by=by
         )
-    outbox.committed()
     return voucher
 
 
@@ -217,7 +212,7 @@ async def redeem_voucher(
     if voucher.state == VoucherState.EXPIRED:
         return ScanResult("rejected", card, template, reason="expired", voucher=voucher, detail=_expiry(voucher))
     try:
-        async with in_transaction() as conn:
+        async with outbox.transaction() as conn:
             won = (
                 await Voucher.filter(id=voucher.id, state__in=LIVE)
                 .using_db(conn)
@@ -239,7 +234,6 @@ async def redeem_voucher(
     except IntegrityError as exc:  # the same idempotency key raced in from another request
         raise IdempotencyReplay() from exc
     if won:
-        outbox.committed()
         return ScanResult("redeemed", card, template, voucher=voucher)
     await voucher.refresh_from_db()
     return ScanResult(
@@ -332,13 +326,11 @@ async def expire_vouchers(*, voucher_ids: list[int] | None = None) -> int:
         query = query.filter(id__in=voucher_ids)
     count = 0
     for voucher in await query:
-        async with in_transaction() as conn:
+        async with outbox.transaction() as conn:
             card = await Card.get(id=voucher.card_id).using_db(conn)
             if not await expire_voucher(conn, voucher, card):
                 continue
         count += 1
-    if count:
-        outbox.committed()
     return count
 
 

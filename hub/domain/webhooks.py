@@ -26,17 +26,11 @@ from hub.clock import utcnow
 from hub.delivery import webhook_http
 from hub.errors import InvalidInput, NotFound
 from hub.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from hub.realtime.events import CardDeleted, CardIssued, CardStamped, LotteryDrawn, VoucherEvent, types_of
 from hub.webhooks import signing
 
-EVENTS = (
-    "card.issued",
-    "card.stamped",
-    "card.deleted",
-    "voucher.issued",
-    "voucher.redeemed",
-    "voucher.expired",
-    "lottery.drawn",
-)
+# What a business's own systems are told: what happened to its cards, not page redraws.
+EVENTS = types_of(CardIssued, CardStamped, CardDeleted, VoucherEvent, LotteryDrawn)
 # Never sent: the card page token opens the customer's card, and event ids are internal.
 PRIVATE_FIELDS = ("token", "event_id")
 PENDING = ("pending", "retrying", "sending")

@@ -1,11 +1,14 @@
 """Every event the platform emits, as plain typed dicts.
 
+`Event` is the union of them all; the list of event types, the webhook events and the wallet
+triggers are read off it, so a new event is declared in one place.
+
 An event names the rooms it goes to (`card:<token>`, `location:<id>`, `seat:<id>`,
 `business:<id>`) through `rooms()`; the card page token only ever goes to the
 card's own room.
 """
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict, Union, get_args, get_type_hints
 
 
 class CardState(TypedDict):
@@ -63,19 +66,6 @@ class CardDeleted(TypedDict):
     token: str
 
 
-Event = CardUpdated | CardIssued | CardStamped | VoucherEvent | CardDeleted
-
-EVENT_TYPES = (
-    "card.updated",
-    "card.issued",
-    "card.stamped",
-    "card.deleted",
-    "voucher.issued",
-    "voucher.redeemed",
-    "voucher.expired",
-)
-
-
 def rooms(event: dict[str, Any]) -> list[str]:
     out = [f"business:{event['business_id']}"]
     if event.get("token"):
@@ -104,10 +94,6 @@ class AccessEnded(TypedDict):
     subject_id: int
 
 
-EVENT_TYPES = (*EVENT_TYPES, "access.ended")
-INTERNAL_TYPES = ("access.ended",)
-
-
 # Admin console: template versions and the regeneration that pushes them to issued cards.
 class TemplatePublished(TypedDict):
     type: Literal["template.published"]
@@ -129,9 +115,6 @@ class TemplateRegeneration(TypedDict):
     finished: bool
 
 
-EVENT_TYPES = (*EVENT_TYPES, "template.published", "template.regeneration")
-
-
 # Customer card page: a lottery draw, decided and stored before the page spins it.
 class LotteryDrawn(TypedDict):
     """`commitment` is sha256 of the draw's seed; the seed itself is revealed only after the spin."""
@@ -150,9 +133,6 @@ class LotteryDrawn(TypedDict):
     voucher_id: int | None
     seat_id: int | None
     location_id: int | None
-
-
-EVENT_TYPES = (*EVENT_TYPES, "lottery.drawn")
 
 
 # Campaigns: live progress for the admin list, and a message on the customer's card page.
@@ -182,4 +162,27 @@ class CardMessage(TypedDict):
     body: str
 
 
-EVENT_TYPES = (*EVENT_TYPES, "campaign.progress", "card.message")
+Event = Union[  # noqa: UP007 (the members are read back with get_args)
+    CardUpdated,
+    CardIssued,
+    CardStamped,
+    VoucherEvent,
+    CardDeleted,
+    AccessEnded,
+    TemplatePublished,
+    TemplateRegeneration,
+    LotteryDrawn,
+    CampaignProgress,
+    CardMessage,
+]
+
+
+def types_of(*schemas: type) -> tuple[str, ...]:
+    """The `type` values the given event schemas declare."""
+    return tuple(kind for schema in schemas for kind in get_args(get_type_hints(schema)["type"]))
+
+
+SCHEMAS: dict[str, type] = {kind: schema for schema in get_args(Event) for kind in types_of(schema)}
+EVENT_TYPES = tuple(SCHEMAS)
+# Never forwarded to sockets or webhooks: what processes tell each other.
+INTERNAL_TYPES = types_of(AccessEnded)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
+from hub.domain import journal
 from hub.domain.cards import updated_event
 from hub.domain.locks import lock_card
-from hub.models import Card, CardEvent, CardTemplate, WalletDelivery, WalletDevice, WalletPass, WalletRegistration
+from hub.models import Card, CardTemplate, WalletDelivery, WalletDevice, WalletPass, WalletRegistration
 from hub.realtime import outbox
 from hub.wallet.content import PassContent
 
@@ -101,30 +101,26 @@ async def _set_platform(conn, card: Card, platform: str, present: bool) -> None:
         return
     card.platforms = [*platforms, platform] if present else [p for p in platforms if p != platform]
     await card.save(update_fields=["platforms"], using_db=conn)
-    await CardEvent.create(
-        business_id=card.business_id,
-        card_id=card.id,
-        customer_id=card.customer_id,
-        kind="wallet_added" if present else "wallet_removed",
-        stamps_after=card.stamps,
+    await journal.record(
+        conn,
+        card,
+        "wallet_added" if present else "wallet_removed",
         detail={"platform": platform},
-        using_db=conn,
     )
     template = await CardTemplate.get(id=card.template_id).using_db(conn)
     await outbox.record(conn, updated_event(card, template))
 
 
 async def set_platform(card_id: int, platform: str, present: bool) -> None:
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         card = await lock_card(conn, card_id)
         if card is not None:
             await _set_platform(conn, card, platform, present)
-    outbox.committed()
 
 
 async def register_device(card_id: int, library_id: str, push_token: str) -> bool:
     """Register a device for a card's pass updates; True when the registration is new."""
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         card = await lock_card(conn, card_id)
         device = await WalletDevice.get_or_none(library_id=library_id).using_db(conn)
         if device is None:
@@ -137,13 +133,12 @@ async def register_device(card_id: int, library_id: str, push_token: str) -> boo
             await WalletRegistration.create(device_id=device.id, card_id=card_id, using_db=conn)
             if card is not None:
                 await _set_platform(conn, card, "apple", True)
-    outbox.committed()
     return not exists
 
 
 async def unregister_device(card_id: int, library_id: str) -> bool:
     """Remove a registration; the card loses the Apple mark when its last device goes."""
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         card = await lock_card(conn, card_id)
         device = await WalletDevice.get_or_none(library_id=library_id).using_db(conn)
         if device is None:
@@ -157,7 +152,6 @@ async def unregister_device(card_id: int, library_id: str) -> bool:
             and not await WalletRegistration.filter(card_id=card_id).using_db(conn).exists()
         ):
             await _set_platform(conn, card, "apple", False)
-    outbox.committed()
     return bool(removed)
 
 

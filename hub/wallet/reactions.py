@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from hub.models import GoogleWalletObject, WalletRegistration
+from hub.realtime.events import CardDeleted, CardUpdated, VoucherEvent, types_of
 from hub.realtime.reactions import reaction
 from hub.wallet.schedule import schedule_syncs_async
 
-TRIGGERS = ("card.updated", "card.deleted", "voucher.issued", "voucher.redeemed", "voucher.expired")
+# What a pass shows: the stamps, whether the card still exists, the vouchers on it.
+TRIGGERS = types_of(CardUpdated, CardDeleted, VoucherEvent)
 
 
 @reaction

@@ -144,15 +144,3 @@ def wait_until(predicate, timeout: float = 60.0, interval: float = 0.2) -> bool:
             return True
         time.sleep(interval)
     return False
-
-
-@pytest.fixture
-def pages(user):
-    """The simulated app with the campaign pages (registered here too until hub.ui.pages lists them)."""
-    from hub.ui import pages as surfaces
-
-    if "hub.ui.admin_campaigns.pages" not in getattr(surfaces, "SURFACES", []):
-        from hub.ui.admin_campaigns import pages as campaign_pages
-
-        campaign_pages.register()
-    return user

@@ -34,15 +34,15 @@ def link_in(mail) -> str:
     return re.search(r"Unsubscribe: (\S+)", mail.part("plain")).group(1)
 
 
-async def test_the_unsubscribe_link_stops_emails_to_that_customer_only(pages: User, live, redis, smtp):
+async def test_the_unsubscribe_link_stops_emails_to_that_customer_only(user: User, live, redis, smtp):
     audience = await make_audience(2)
     await email_everyone(audience, "First")
     link = link_in(smtp.to(audience.emails[0])[0])
     assert link.startswith("http://testserver/u/")
-    await pages.open(link.removeprefix("http://testserver"))
-    await pages.should_see("Stop the emails of Campaign Café?")
-    pages.find(marker="unsubscribe-email").click()
-    await pages.should_see(marker="unsubscribed", retries=50)
+    await user.open(link.removeprefix("http://testserver"))
+    await user.should_see("Stop the emails of Campaign Café?")
+    user.find(marker="unsubscribe-email").click()
+    await user.should_see(marker="unsubscribed", retries=50)
 
     smtp.reset()
     second = await email_everyone(audience, "Second")
@@ -52,9 +52,9 @@ async def test_the_unsubscribe_link_stops_emails_to_that_customer_only(pages: Us
     assert pushed.status == "delivered"  # only emails were stopped
     assert smtp.to(audience.emails[0]) == [] and len(smtp.to(audience.emails[1])) == 1
 
-    await pages.open(link.removeprefix("http://testserver"))
-    pages.find(marker="resubscribe").click()
-    await pages.should_see("Stop the emails of Campaign Café?", retries=50)
+    await user.open(link.removeprefix("http://testserver"))
+    user.find(marker="resubscribe").click()
+    await user.should_see("Stop the emails of Campaign Café?", retries=50)
     pref = await ContactPreference.get(customer_id=audience.cards[0].customer_id)
     assert pref.email_unsubscribed_at is None
 
@@ -74,7 +74,7 @@ async def test_one_click_unsubscribe_from_the_mail_client(smtp):
     assert pref.email_unsubscribed_at is not None
 
 
-async def test_a_forged_unsubscribe_link_is_refused(pages: User, live, redis):
+async def test_a_forged_unsubscribe_link_is_refused(user: User, live, redis):
     audience = await make_audience(1)
-    await pages.open(f"/u/{audience.cards[0].customer_id}.deadbeef")
-    await pages.should_see(marker="unsubscribe-invalid")
+    await user.open(f"/u/{audience.cards[0].customer_id}.deadbeef")
+    await user.should_see(marker="unsubscribe-invalid")

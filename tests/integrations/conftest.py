@@ -77,16 +77,3 @@ def receiver() -> Iterator[Receiver]:
     yield state
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def pages(user):
-    """The user-fixture app with this feature's pages, whether or not hub.ui.pages lists them yet."""
-    from hub.ui import pages as surfaces
-    from hub.ui.admin_integrations import pages as admin_integrations
-    from hub.ui.inserts import pages as insert_pages
-
-    for module in (insert_pages, admin_integrations):
-        if module.__name__ not in getattr(surfaces, "SURFACES", []):
-            module.register()
-    return user

@@ -3,7 +3,7 @@
 import asyncio
 from datetime import timedelta
 
-from tortoise.transactions import in_transaction
+import pytest
 
 from hub.clock import utcnow
 from hub.domain import codes
@@ -55,9 +55,29 @@ async def test_rows_a_dead_process_never_handed_over_are_swept_once_its_claim_is
 async def test_a_commit_while_the_relay_is_busy_is_not_lost(live, shop):
     got = await arrivals(live)
     for i in range(5):  # commits landing while the relay publishes the previous ones
-        async with in_transaction() as conn:
+        async with outbox.transaction() as conn:
             await outbox.record(conn, {"type": "card.message", "business_id": shop.business_id, "n": i})
-        outbox.committed()
         await asyncio.sleep(0)
     for i in range(5):
         await wait_for(got, lambda e, i=i: e["type"] == "card.message" and e.get("n") == i, timeout=0.9)
+
+
+async def test_an_operation_wakes_the_relay_when_it_commits_and_not_when_it_fails(shop):
+    """No writer calls the relay by hand: a committed card operation wakes it, a refused one does not."""
+    from hub.domain.cards import delete_card, issue_card
+    from hub.errors import NotFound
+
+    wake = asyncio.Event()
+    taken: list = []
+    outbox.register_relay(wake, "woken-by-commit", taken.append)
+    try:
+        with pytest.raises(NotFound):
+            await delete_card(shop.business_id, 2**31 - 1)
+        assert not wake.is_set() and taken == []
+        card = await issue_card(shop.business_id, shop.template.id, "Woken")
+        assert wake.is_set() and taken == [None]  # the relay reads the committed rows
+        wake.clear()
+        await delete_card(shop.business_id, card.id)
+        assert wake.is_set()
+    finally:
+        outbox.unregister_relay(wake)

@@ -2,8 +2,6 @@
 
 import uuid
 
-from tortoise.transactions import in_transaction
-
 from hub.domain.cards import updated_event
 from hub.domain.templates import snapshot
 from hub.models import Card, CardTemplate, CardTemplateVersion, WalletDelivery
@@ -22,7 +20,7 @@ from tests.workers import run_burst_worker
 async def publish_and_apply(template_id: int, **design: str) -> int:
     """What publishing + the regeneration job do: a new frozen version, every card moved to
     it, one `card.updated` per card in the same transaction."""
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         template = await CardTemplate.get(id=template_id).using_db(conn)
         template.design = {**template.design, **design}
         template.version += 1
@@ -35,7 +33,6 @@ async def publish_and_apply(template_id: int, **design: str) -> int:
             card.template_version = template.version
             await card.save(update_fields=["template_version"], using_db=conn)
             await outbox.record(conn, updated_event(card, template))
-    outbox.committed()
     return template.version
 
 
@@ -70,11 +67,10 @@ async def test_a_new_version_reaches_apple_and_google_once_per_card(api, live, w
     assert wallet.google.patches(object_id)[-1]["classId"] == class_id
 
     # The same events delivered again (a replayed batch) change nothing and push nothing.
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         template = await CardTemplate.get(id=shop.template.id).using_db(conn)
         for card in await Card.filter(template_id=template.id).using_db(conn):
             await outbox.record(conn, updated_event(card, template))
-    outbox.committed()
     await eventually(lambda: jobs_for(queue, apple_card.id) and jobs_for(queue, google_card.id))
     await run_burst_worker()
     assert len(wallet.apns.received(token)) == pushes_before + 1

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.domain import owner_sessions
 from hub.errors import DomainError
 from hub.runtime import runtime
-from hub.ui.admin.frame import frame, owner_session, show_error, sign_in, to_login
+from hub.ui.admin.frame import frame, show_error, sign_in
+from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.device import device_id
 
 
-async def account_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/account", "Your account")
+async def account_page(session: Session) -> None:
     device = device_id()
 
     async def change() -> None:
@@ -45,7 +43,3 @@ async def account_page() -> RedirectResponse | None:
             new.mark("new-password")
             ui.button("Change password", on_click=change).mark("change-password")
     return None
-
-
-def register() -> None:
-    ui.page("/admin/account", title="Your account · Stamphub")(account_page)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub import clock
@@ -17,7 +16,8 @@ from hub.domain.stamps import adjust_stamps
 from hub.domain.vouchers import issue_manual_voucher
 from hub.errors import DomainError, NotFound
 from hub.models import CardTemplate, Location
-from hub.ui.admin.frame import Debounced, Section, Session, frame, owner_session, show_error, to_login, when
+from hub.ui.admin.frame import Debounced, Section, Session, frame, show_error, when
+from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.send_message import send_message_dialog
 from hub.ui.live import subscribe
 from hub.wallet.receipts import history_notes
@@ -49,18 +49,14 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-async def cards_page(template: IdQuery = None, q: str = "") -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/cards", "User Stamp Cards")
+async def cards_page(session: Session, template: IdQuery = None, q: str = "") -> None:
     await CardsView(session, template_id=template, search=q).build()
     return None
 
 
-async def card_page(card_id: IdPath) -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/cards/{card_id}", "User Stamp Cards")
+async def card_page(session: Session, card_id: IdPath) -> None:
     await CardsView(session, selected=card_id).build()
     return None
 
@@ -512,8 +508,3 @@ class DetailPanel:
                 ui.button("Cancel", on_click=dialog.close).props("flat")
                 ui.button("Issue coupon", icon="redeem", on_click=issue).mark("coupon-submit")
         dialog.open()
-
-
-def register() -> None:
-    ui.page("/admin/cards", title="User Stamp Cards · Stamphub")(cards_page)
-    ui.page("/admin/cards/{card_id}", title="User Stamp Cards · Stamphub")(card_page)

@@ -13,7 +13,8 @@ from hub.domain import lottery, lottery_pools, setup, templates
 from hub.errors import DomainError
 from hub.models import Card
 from hub.ui.admin import previews, uploads
-from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login
+from hub.ui.admin.frame import Session, frame, show_error
+from hub.ui.admin.owner_pages import admin_page
 from hub.ui.live import subscribe
 
 STAMP_ICONS = {
@@ -42,10 +43,8 @@ UPLOAD_CSS = """
 """
 
 
-async def templates_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/templates", "Stamp cards")
+async def templates_page(session: Session) -> None:
 
     async def create() -> None:
         try:
@@ -105,12 +104,10 @@ def _poster_links(template_id: int) -> None:
 POSTER_FORMATS = ("png", "svg", "pdf")
 
 
-async def customer_preview(template_id: IdPath) -> RedirectResponse:
+@admin_page("/admin/templates/{template_id}/preview")
+async def customer_preview(session: Session, template_id: IdPath) -> RedirectResponse:
     """ "View as customer": the read-only customer view of this template's preview card, which
     is what a customer joining now would get."""
-    session = await owner_session()
-    if session is None:
-        return to_login()
     try:
         card = await templates.preview_card(session.business_id, template_id)
     except DomainError:
@@ -118,11 +115,9 @@ async def customer_preview(template_id: IdPath) -> RedirectResponse:
     return RedirectResponse(f"/admin/cards/{card.id}/view", status_code=303)
 
 
-async def poster_download(template_id: IdPath, fmt: str) -> RedirectResponse:
+@admin_page("/admin/templates/{template_id}/poster.{fmt}")
+async def poster_download(session: Session, template_id: IdPath, fmt: str) -> RedirectResponse:
     """The owner's way to the public poster: the first download ticks "Print the QR poster"."""
-    session = await owner_session()
-    if session is None:
-        return to_login()
     if fmt not in POSTER_FORMATS:
         return RedirectResponse("/admin/templates", status_code=303)
     try:
@@ -133,10 +128,8 @@ async def poster_download(template_id: IdPath, fmt: str) -> RedirectResponse:
     return RedirectResponse(f"/join/{template_id}/poster.{fmt}", status_code=303)
 
 
-async def designer_page(template_id: IdPath) -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/templates/{template_id}", "Card Designer")
+async def designer_page(session: Session, template_id: IdPath) -> None:
     try:
         template = await templates.get_template(session.business_id, template_id)
     except DomainError:
@@ -432,7 +425,3 @@ class Designer:
 
 def register() -> None:
     uploads.register()
-    ui.page("/admin/templates", title="Stamp cards · Stamphub")(templates_page)
-    ui.page("/admin/templates/{template_id}", title="Card Designer · Stamphub")(designer_page)
-    ui.page("/admin/templates/{template_id}/poster.{fmt}")(poster_download)
-    ui.page("/admin/templates/{template_id}/preview")(customer_preview)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import contextlib
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.domain.api_keys import ALL_SCOPES, create_api_key, revoke_api_key
 from hub.errors import NotFound
 from hub.models import ApiKey
 from hub.runtime import runtime
-from hub.ui.admin.frame import frame, owner_session, to_login, when
+from hub.ui.admin.frame import frame, when
+from hub.ui.admin.owner_pages import Session, admin_page
 
 
-async def integrations_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/integrations", "Integrations")
+async def integrations_page(session: Session) -> None:
 
     @ui.refreshable
     async def keys() -> None:
@@ -93,7 +91,3 @@ async def integrations_page() -> RedirectResponse | None:
                 ui.button("Create API key", icon="vpn_key", on_click=create).mark("key-create")
             await keys()
     return None
-
-
-def register() -> None:
-    ui.page("/admin/integrations", title="Integrations · Stamphub")(integrations_page)

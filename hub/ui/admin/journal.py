@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.domain import journal
 from hub.models import Location, StaffSeat
-from hub.ui.admin.frame import Debounced, Section, Session, frame, owner_session, to_login, when
+from hub.ui.admin.frame import Debounced, Section, Session, frame, when
+from hub.ui.admin.owner_pages import admin_page
 from hub.ui.live import subscribe
 
 PAGE = 50
@@ -23,10 +23,8 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-async def journal_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/journal", "Journal")
+async def journal_page(session: Session) -> None:
     await JournalView(session).build()
     return None
 
@@ -146,7 +144,3 @@ class JournalView:
     def on_event(self, event: dict[str, Any]) -> None:
         if str(event.get("type", "")).startswith(("card.", "voucher.")):
             self._live()
-
-
-def register() -> None:
-    ui.page("/admin/journal", title="Journal · Stamphub")(journal_page)

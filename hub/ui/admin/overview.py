@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.domain import analytics, setup
-from hub.ui.admin.frame import Debounced, Section, frame, owner_session, to_login
+from hub.ui.admin.frame import Debounced, Section, frame
+from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.live import subscribe
 
 PERIODS = {7: "Last 7 days", 30: "Last 30 days", 90: "Last 90 days", 365: "Last 12 months"}
@@ -63,10 +63,8 @@ def checklist(steps: list[setup.Step]) -> None:
                     ui.link("Go", step.href, new_tab=step.href == "/scanner").classes("shrink-0 font-bold")
 
 
-async def overview_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin", "Overview")
+async def overview_page(session: Session) -> None:
     state = {"days": 30}
 
     async def load() -> tuple[analytics.Overview, list[setup.Step]]:
@@ -114,7 +112,3 @@ async def overview_page() -> RedirectResponse | None:
     # Figures follow the shop as it works: refreshed on its events, at most every second.
     subscribe(f"business:{session.business_id}", Debounced(numbers.reload, delay=1.0))
     return None
-
-
-def register() -> None:
-    ui.page("/admin", title="Overview · Stamphub")(overview_page)

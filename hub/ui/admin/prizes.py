@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
 from hub.domain import lottery_pools
 from hub.errors import DomainError
 from hub.ui.admin import uploads
 from hub.ui.admin.designer import UPLOAD_CSS
-from hub.ui.admin.frame import Debounced, Section, Session, frame, owner_session, show_error, to_login
+from hub.ui.admin.frame import Debounced, Section, Session, frame, show_error
+from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin.section import input_row, section
 from hub.ui.live import subscribe
 
@@ -61,12 +61,9 @@ def stock_text(stock: int | None) -> str:
     return "unlimited" if stock is None else f"{stock:,} left"
 
 
-async def prizes_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/prizes", "Prize pools")
+async def prizes_page(session: Session) -> None:
     await PrizePools(session).build()
-    return None
 
 
 class PrizePools:
@@ -307,7 +304,3 @@ class PrizePools:
                 ui.button("Cancel", on_click=dialog.close).props("flat")
                 ui.button("Archive", on_click=archive).props("color=negative").mark("archive-confirm")
         dialog.open()
-
-
-def register() -> None:
-    ui.page("/admin/prizes", title="Prize pools · Stamphub")(prizes_page)

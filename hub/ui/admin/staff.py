@@ -7,7 +7,6 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.domain.businesses import add_location, add_seat, rename_seat, reset_seat_password, revoke_seat
@@ -15,7 +14,8 @@ from hub.domain.visits import set_visit_window
 from hub.errors import DomainError, InvalidInput
 from hub.models import Business, Location, StaffSeat
 from hub.runtime import runtime
-from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login, when
+from hub.ui.admin.frame import Session, frame, show_error, when
+from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin.section import input_row, section
 
 SCANNER_PATH = "/scanner"
@@ -37,10 +37,8 @@ def scanner_link(login: str, opened_at: str) -> str:
     return f"{base}{SCANNER_PATH}?{urlencode({'login': login})}"
 
 
-async def staff_page(request: Request) -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/staff", "Staff")
+async def staff_page(session: Session, request: Request) -> None:
     opened_at = str(request.base_url)
 
     @ui.refreshable
@@ -205,10 +203,8 @@ async def revoke_dialog(session: Session, seat: StaffSeat, refresh: Callable[[],
     refresh()
 
 
-async def locations_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/locations", "Locations")
+async def locations_page(session: Session) -> None:
 
     @ui.refreshable
     async def listing() -> None:
@@ -241,8 +237,3 @@ async def locations_page() -> RedirectResponse | None:
             ui.button("Add location", icon="add_business", on_click=create).mark("location-add")
         await listing()
     return None
-
-
-def register() -> None:
-    ui.page("/admin/staff", title="Staff · Stamphub")(staff_page)
-    ui.page("/admin/locations", title="Locations · Stamphub")(locations_page)

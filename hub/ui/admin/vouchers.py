@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub import clock
@@ -15,17 +14,16 @@ from hub.domain.vouchers import issue_manual_voucher, manual_vouchers
 from hub.errors import DomainError
 from hub.models import CardTemplate
 from hub.runtime import runtime
-from hub.ui.admin.frame import Section, Session, frame, owner_session, show_error, to_login, when
+from hub.ui.admin.frame import Section, Session, frame, show_error, when
+from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin.section import input_row, section
 
 VALIDITY = {7: "7 days", 14: "14 days", 30: "30 days", 90: "90 days", 0: "No expiry"}
 STATES = {"active": "Active", "issued": "Issued", "redeemed": "Redeemed", "expired": "Expired"}
 
 
-async def vouchers_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/vouchers", "Issue Voucher")
+async def vouchers_page(session: Session) -> None:
     await IssueVoucher(session).build()
     return None
 
@@ -145,7 +143,3 @@ class IssueVoucher:
                     ui.label(f"{when(row.created_at)} by {row.by or 'the owner'}").classes("text-stone-500")
                     until = f" · until {when(row.expires_at, zoned=True)}" if row.expires_at else " · no expiry"
                     ui.label(STATES.get(row.state, row.state) + until).classes("text-stone-500")
-
-
-def register() -> None:
-    ui.page("/admin/vouchers", title="Issue Voucher · Stamphub")(vouchers_page)

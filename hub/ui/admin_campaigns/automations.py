@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.domain import automations, campaigns, lottery_pools
 from hub.errors import DomainError
 from hub.models import Campaign
-from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login
+from hub.ui.admin.frame import Session, frame, show_error
+from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, channel_stats
 from hub.ui.admin_campaigns.new_campaign import attachment_form, clean_attachment
 
@@ -25,10 +25,8 @@ def switch_label(enabled: bool) -> str:
     return "On" if enabled else "Off"
 
 
-async def automations_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/campaigns/automations", "Automations")
+async def automations_page(session: Session) -> None:
     available = await campaigns.available_channels(session.business_id)
     pools = await lottery_pools.pool_choices(session.business_id)
     with frame(session, "Campaigns"):

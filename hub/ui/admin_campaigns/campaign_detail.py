@@ -11,15 +11,14 @@ from hub.api.types import IdPath
 from hub.domain import campaigns, segments
 from hub.errors import NotFound
 from hub.models import Campaign, CampaignDelivery, Card
-from hub.ui.admin.frame import Debounced, Section, frame, owner_session, to_login, when
+from hub.ui.admin.frame import Debounced, Section, frame, when
+from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, REASONS, campaign_menu, channel_stats, progress_text
 from hub.ui.live import subscribe
 
 
-async def campaign_page(campaign_id: IdPath) -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/campaigns/{campaign_id}", "Campaign")
+async def campaign_page(session: Session, campaign_id: IdPath) -> RedirectResponse | None:
     try:
         campaign = await campaigns.get_campaign(session.business_id, campaign_id)
     except NotFound:

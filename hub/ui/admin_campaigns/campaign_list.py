@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.domain import campaigns, segments
 from hub.errors import DomainError
 from hub.models import Campaign
-from hub.ui.admin.frame import Debounced, Section, Session, frame, owner_session, show_error, to_login, when
+from hub.ui.admin.frame import Debounced, Section, Session, frame, show_error, when
+from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, channel_stats, progress_text
 from hub.ui.live import subscribe
 
 
-async def campaigns_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/campaigns", "Campaigns")
+async def campaigns_page(session: Session) -> None:
     with frame(session, "Campaigns"):
         campaign_menu("Campaigns")
         with ui.row().classes("w-full items-center"):

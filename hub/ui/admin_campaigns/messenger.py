@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.domain import campaigns
 from hub.errors import DomainError
 from hub.models import MessengerIntegration
-from hub.ui.admin.frame import frame, owner_session, show_error, to_login, when
+from hub.ui.admin.frame import frame, show_error, when
+from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.admin.section import input_row, section
 from hub.ui.admin_campaigns.common import campaign_menu
 
 
-async def messenger_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/campaigns/messenger", "Messenger gateway")
+async def messenger_page(session: Session) -> None:
 
     @ui.refreshable
     async def status() -> None:

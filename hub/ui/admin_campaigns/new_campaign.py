@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub import clock
 from hub.domain import campaigns, lottery_pools
 from hub.errors import DomainError
 from hub.models import Business, CardTemplate, Location
-from hub.ui.admin.frame import Session, frame, owner_session, show_error, to_login
+from hub.ui.admin.frame import Session, frame, show_error
+from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, enqueue
 from hub.workers.campaign_jobs import enqueue_campaign
 
@@ -84,10 +84,8 @@ def clean_attachment(values: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-async def new_campaign_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/campaigns/new", "New campaign")
+async def new_campaign_page(session: Session) -> None:
     await NewCampaign(session).build()
     return None
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi.responses import RedirectResponse
 from nicegui import ui
 
-from hub.ui.admin.frame import frame, owner_session, to_login
+from hub.ui.admin.frame import frame
+from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.admin_integrations.inserts_panel import inserts_panel
 from hub.ui.admin_integrations.receipts_panel import receipts_panel
 from hub.ui.admin_integrations.toast_panel import toast_panel
@@ -14,10 +14,8 @@ from hub.ui.admin_integrations.webhooks_panel import LOG_REFRESH_SECONDS, webhoo
 PATH = "/admin/integrations/webhooks"
 
 
-async def integrations_page() -> RedirectResponse | None:
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page(PATH, "Integrations")
+async def integrations_page(session: Session) -> None:
     with frame(session, "Integrations"):
         with ui.row().classes("gap-4 text-sm"):
             ui.link("API keys", "/admin/integrations")
@@ -28,7 +26,3 @@ async def integrations_page() -> RedirectResponse | None:
         await toast_panel(session.business_id)
     ui.timer(LOG_REFRESH_SECONDS, refresh_log)
     return None
-
-
-def register() -> None:
-    ui.page(PATH, title="Integrations · Stamphub")(integrations_page)

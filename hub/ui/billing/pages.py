@@ -10,7 +10,8 @@ from hub.domain.plans import PLANS, plan_of, price_cents, usage
 from hub.errors import DomainError
 from hub.models import Business, Invoice, Location, StaffSeat
 from hub.runtime import runtime
-from hub.ui.admin.frame import Debounced, frame, owner_session, show_error, to_login, when
+from hub.ui.admin.frame import Debounced, frame, show_error, when
+from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.live import subscribe
 
 
@@ -30,10 +31,8 @@ def euros(cents: int) -> str:
     return f"€{cents / 100:,.2f}"
 
 
-async def billing_page():
-    session = await owner_session()
-    if session is None:
-        return to_login()
+@admin_page("/admin/billing", "Billing")
+async def billing_page(session: Session):
     business_id = session.business_id
 
     async def change(plan: str) -> None:
@@ -127,7 +126,3 @@ async def billing_page():
     with frame(session, "Billing"):
         await summary()
     subscribe(f"business:{business_id}", Debounced(summary.refresh, delay=0.5))
-
-
-def register() -> None:
-    ui.page("/admin/billing", title="Billing · Stamphub")(billing_page)
