@@ -4,7 +4,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.routing import Match
 
-from hub.api import billing, cards, health, integrations, passkit, scans, toast, unsubscribe
+from hub.api import billing, cards, health, integrations, passkit, prize_pools, scans, toast, unsubscribe
 from hub.errors import NotFound
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -12,7 +12,7 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 def include_routes(app: FastAPI) -> None:
     # Straight onto the app: every level of included router is walked again on each request.
-    for versioned in (cards, scans, integrations, unsubscribe):
+    for versioned in (cards, scans, integrations, prize_pools, unsubscribe):
         app.include_router(versioned.router, prefix="/api/v1")
     for unversioned in (health, billing, passkit, toast):
         app.include_router(unversioned.router)

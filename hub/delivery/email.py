@@ -123,8 +123,13 @@ def render_html(content: EmailContent) -> str:
         voucher = (
             f'<div style="border:2px dashed {esc(accent)};border-radius:12px;padding:16px;margin:18px 0;'
             f'text-align:center"><div style="font-size:18px;font-weight:bold">{esc(content.voucher_title)}</div>'
-            f'<div dir="ltr" style="font-family:monospace;font-size:22px;letter-spacing:2px;margin-top:6px">'
-            f"{esc(content.voucher_code or '')}</div>{expires}</div>"
+            + (
+                f'<div dir="ltr" style="font-family:monospace;font-size:22px;letter-spacing:2px;margin-top:6px">'
+                f"{esc(content.voucher_code)}</div>"
+                if content.voucher_code
+                else ""
+            )
+            + f"{expires}</div>"
         )
     return (
         f'<!doctype html><html lang="{esc(lang.html_lang)}" dir="{lang.dir}"><head><meta charset="utf-8">'
@@ -151,7 +156,10 @@ def render_text(content: EmailContent) -> str:
     lines = [content.text.strip(), ""]
     # Each label on a line of its own and its value under it: no colon to place per language.
     if content.voucher_title:
-        lines += [content.voucher_title, _("Redeem code"), content.voucher_code or ""]
+        if content.voucher_code:
+            lines += [content.voucher_title, _("Redeem code"), content.voucher_code]
+        else:  # a spin waiting on the card: the card link below plays it
+            lines.append(content.voucher_title)
         if content.voucher_expires:
             lines.append(_("Valid until {date}", date=content.voucher_expires))
         lines.append("")

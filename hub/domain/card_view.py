@@ -11,6 +11,7 @@ from datetime import datetime
 
 from hub.clock import utcnow
 from hub.domain.inbox import InboxItem, card_inbox
+from hub.domain.lottery import prize_titles
 from hub.models import Business, Card, CardEvent, CardTemplate, Customer, LotteryDraw, Voucher, VoucherState
 
 HISTORY_ROWS = 8
@@ -54,6 +55,7 @@ class CardView:
     unwatched_draws: list[LotteryDraw] = field(default_factory=list)  # the page spins these
     inbox: list[InboxItem] = field(default_factory=list)
     unread: int = 0
+    prizes: list[str] = field(default_factory=list)  # what a full lottery card spins for
 
     @property
     def live_vouchers(self) -> list[VoucherView]:
@@ -125,6 +127,7 @@ async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> Ca
         unwatched_draws=unwatched,
         inbox=messages,
         unread=unread,
+        prizes=await prize_titles(template),
     )
 
 
@@ -168,6 +171,7 @@ async def view_as_of(card: Card, event: CardEvent) -> CardView:
         vouchers=vouchers,
         history=[_history_row(e) for e in reversed(events[-HISTORY_ROWS:])],
         as_of=event,
+        prizes=await prize_titles(template),
     )
 
 

@@ -142,7 +142,7 @@ async def create_batch(
     if not await CardTemplate.exists(id=template_id, business_id=business_id):
         raise NotFound("No such stamp card.", field="template_id")
     if kind == "lottery":
-        if pool_id is None or not await PrizePool.exists(id=pool_id, business_id=business_id):
+        if pool_id is None or not await PrizePool.exists(id=pool_id, business_id=business_id, archived_at__isnull=True):
             raise InvalidInput("Choose a prize pool for a lottery insert.", field="pool_id")
     else:
         pool_id = None
@@ -265,7 +265,7 @@ async def _draw(code: InsertCode, batch: InsertBatch, card: Card, now: datetime)
         if not claimed:
             await code.refresh_from_db()
             return _used(code)
-        pool = await PrizePool.get_or_none(id=batch.pool_id, business_id=batch.business_id).using_db(conn)
+        pool = await lottery.drawable_pool(conn, batch.business_id, batch.pool_id)
         if pool is None:
             # Raising rolls the claim back, so the code works once the pool exists again.
             raise InvalidInput(CLAIM_REASONS["no_prize_pool"])

@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
 from hub.domain.locks import lock_card
+from hub.domain.lottery_pools import add_prize, create_pool  # noqa: F401  (set-up next to the draws it feeds)
 from hub.domain.vouchers import create_voucher, full_card_voucher
 from hub.errors import InvalidInput, NotFound
 from hub.models import Card, CardEvent, CardTemplate, LotteryDraw, Prize, PrizePool, Voucher
@@ -72,54 +73,33 @@ def verify(draw: LotteryDraw) -> bool:
     return won == draw.prize_id
 
 
-# --- Prize pools -------------------------------------------------------------------------
-
-
-async def create_pool(
-    business_id: int, name: str, *, template_id: int | None = None, blank_weight: int = 0
-) -> PrizePool:
-    """A pool; with `template_id`, full cards of that template draw from it."""
-    name = (name or "").strip()
-    if not name or len(name) > 120:
-        raise InvalidInput("Give the prize pool a name (up to 120 characters).", field="name")
-    if blank_weight < 0:
-        raise InvalidInput("The weight of 'no prize' cannot be negative.", field="blank_weight")
-    if template_id is not None and not await CardTemplate.exists(id=template_id, business_id=business_id):
-        raise NotFound("No such stamp card.", field="template_id")
-    return await PrizePool.create(
-        business_id=business_id, name=name, template_id=template_id, blank_weight=blank_weight
-    )
-
-
-async def add_prize(
-    business_id: int,
-    pool_id: int,
-    title: str,
-    *,
-    weight: int = 1,
-    stock: int | None = None,
-    valid_days: int | None = None,
-) -> Prize:
-    """A prize of the pool; `stock` None is unlimited, `valid_days` None uses the template's."""
-    title = (title or "").strip()
-    if not title or len(title) > 120:
-        raise InvalidInput("Give the prize a title (up to 120 characters).", field="title")
-    if weight < 1:
-        raise InvalidInput("A prize's weight must be at least 1.", field="weight")
-    if stock is not None and stock < 0:
-        raise InvalidInput("Stock cannot be negative.", field="stock")
-    pool = await PrizePool.get_or_none(id=pool_id, business_id=business_id)
-    if pool is None:
-        raise NotFound("No such prize pool.")
-    position = await Prize.filter(pool_id=pool.id).count()
-    return await Prize.create(
-        pool_id=pool.id, title=title, weight=weight, stock=stock, valid_days=valid_days, position=position
-    )
+# --- Prize pools (administered in hub.domain.lottery_pools) -----------------------------
 
 
 async def pool_for_template(template: CardTemplate, conn: BaseDBAsyncClient | None = None) -> PrizePool | None:
-    query = PrizePool.filter(template_id=template.id, business_id=template.business_id).order_by("id")
+    query = PrizePool.filter(
+        template_id=template.id, business_id=template.business_id, archived_at__isnull=True
+    ).order_by("id")
     return await (query.using_db(conn) if conn else query).first()
+
+
+async def drawable_pool(conn: BaseDBAsyncClient, business_id: int, pool_id: int | None) -> PrizePool | None:
+    """The business's pool by id, unless it is gone or archived (an archived pool draws no more)."""
+    if pool_id is None:
+        return None
+    return await PrizePool.get_or_none(id=pool_id, business_id=business_id, archived_at__isnull=True).using_db(conn)
+
+
+async def prize_titles(template: CardTemplate) -> list[str]:
+    """What a full card of a lottery stamp card can win now (prizes in stock, in pool order);
+    empty for a voucher card or a lottery card without a pool."""
+    if template.reward_type != "lottery":
+        return []
+    pool = await pool_for_template(template)
+    if pool is None:
+        return []
+    prizes = await Prize.filter(pool_id=pool.id, retired_at__isnull=True, weight__gt=0).order_by("position", "id")
+    return [p.title for p in prizes if p.stock is None or p.stock > 0]
 
 
 # --- Draws -------------------------------------------------------------------------------
@@ -146,7 +126,11 @@ async def draw_in_transaction(
     now = utcnow()
     await PrizePool.filter(id=pool.id).using_db(conn).update(blank_weight=F("blank_weight"))
     pool = await PrizePool.get(id=pool.id).using_db(conn)
-    prizes = await Prize.filter(pool_id=pool.id, weight__gt=0).using_db(conn).order_by("position", "id")
+    if pool.archived_at is not None:
+        raise InvalidInput("This prize pool is archived.", field="pool_id")
+    prizes = await (
+        Prize.filter(pool_id=pool.id, weight__gt=0, retired_at__isnull=True).using_db(conn).order_by("position", "id")
+    )
     entries: list[dict[str, Any]] = [
         {"prize_id": p.id, "title": p.title, "weight": p.weight} for p in prizes if p.stock is None or p.stock > 0
     ]
@@ -183,6 +167,7 @@ async def draw_in_transaction(
         business_id=card.business_id,
         card_id=card.id,
         pool_id=pool.id,
+        pool_version=pool.version,
         prize_id=prize.id if prize else None,
         voucher_id=voucher.id if voucher else None,
         source=source,
@@ -267,7 +252,7 @@ async def fire_lottery(
         card = await lock_card(conn, card_id)
         if card is None or card.business_id != business_id:
             raise NotFound("No such card.")
-        pool = await PrizePool.get_or_none(id=pool_id, business_id=business_id).using_db(conn)
+        pool = await drawable_pool(conn, business_id, pool_id)
         if pool is None:
             raise NotFound("No such prize pool.")
         template = await CardTemplate.get(id=card.template_id).using_db(conn)
@@ -276,6 +261,21 @@ async def fire_lottery(
         )
     outbox.committed()
     return draw
+
+
+async def grant_spin(business_id: int, card_id: int, pool_id: int, *, source: str = "campaign") -> LotteryDraw:
+    """Give a card a spin waiting for its customer: a draw decided now, against the pool's
+    current version and sealed by its commitment, which the card page plays (and reveals)
+    the next time it is open. A message may announce it with `SPIN_WAITING`."""
+    return await fire_lottery(business_id, card_id, pool_id, source=source)
+
+
+SPIN_WAITING = "You have a spin waiting: open your card to play it."
+
+
+async def waiting_spins(card_id: int) -> int:
+    """How many spins the card's customer has not played yet."""
+    return await LotteryDraw.filter(card_id=card_id, revealed_at__isnull=True).count()
 
 
 async def reveal_draw(
@@ -296,6 +296,14 @@ async def reveal_draw(
         await LotteryDraw.filter(id=draw.id, revealed_at__isnull=True).update(revealed_at=utcnow())
         await draw.refresh_from_db()
     return draw
+
+
+async def prize_image(draw: LotteryDraw) -> str | None:
+    """The picture of the prize a draw won, if its prize has one."""
+    if draw.prize_id is None:
+        return None
+    prize = await Prize.get_or_none(id=draw.prize_id)
+    return prize.image_url if prize else None
 
 
 async def unrevealed_draws(card_id: int) -> list[LotteryDraw]:

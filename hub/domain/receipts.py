@@ -114,7 +114,9 @@ async def create_receipt_key(
         raise NotFound("No such location.", field="location_id")
     if not await CardTemplate.exists(id=template_id, business_id=business_id):
         raise NotFound("No such stamp card.", field="template_id")
-    if pool_id is not None and not await PrizePool.exists(id=pool_id, business_id=business_id):
+    if pool_id is not None and not await PrizePool.exists(
+        id=pool_id, business_id=business_id, archived_at__isnull=True
+    ):
         raise NotFound("No such prize pool.", field="pool_id")
     if min_amount < 0:
         raise InvalidInput("The minimum amount cannot be negative.", field="min_amount")
@@ -282,7 +284,7 @@ async def _stamp(key: ReceiptKey, receipt: Receipt, card: Card, now: datetime) -
 
 async def _draw(key: ReceiptKey, card: Card, now: datetime) -> Claim:
     async with outbox.transaction() as conn:
-        pool = await PrizePool.get_or_none(id=key.pool_id, business_id=key.business_id).using_db(conn)
+        pool = await lottery.drawable_pool(conn, key.business_id, key.pool_id)
         if pool is None:
             return Claim("rejected", card=card, reason="no_prize_pool")
         locked = await lock_card(conn, card.id)

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 
 from hub.domain.cards import delete_card, issue_card, updated_event
 from hub.errors import InvalidInput, NotFound
-from hub.models import Card, CardTemplate, CardTemplateDraft, CardTemplateVersion, Voucher
+from hub.models import Card, CardTemplate, CardTemplateDraft, CardTemplateVersion, PrizePool, Voucher
 from hub.realtime import outbox
 from hub.realtime.events import TemplatePublished, TemplateRegeneration
 from hub.render import colours
@@ -189,6 +189,18 @@ async def publish(business_id: int, template_id: int, values: dict[str, Any] | N
         if values is None:
             values = draft.values if draft else snapshot(template)
         clean = _clean_values(values)
+        if (
+            clean["reward_type"] == "lottery"
+            and not await PrizePool.filter(template_id=template.id, business_id=business_id, archived_at__isnull=True)
+            .using_db(conn)
+            .exists()
+        ):
+            # Published without one, full cards would get the plain voucher the card no longer promises.
+            raise InvalidInput(
+                "A lottery card needs a prize pool: choose one under Stamps & reward "
+                "(make one on the Prize pools page), then publish.",
+                field="pool_id",
+            )
         changed = mechanics_changed(template, clean)
         template.name = clean["name"]
         template.design = clean["design"]

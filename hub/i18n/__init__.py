@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -297,6 +298,10 @@ class Lang:
 
     def datetime_text(self, value: datetime, fmt: str = "medium") -> str:
         return format_datetime(value, format=fmt, tzinfo=self.tzinfo, locale=self.locale)
+
+    def either(self, items: list[str]) -> str:
+        """ "A, B or C" as this language writes a choice."""
+        return format_list(items, style="or", locale=self.locale)
 
     @property
     def html_lang(self) -> str:

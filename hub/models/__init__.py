@@ -47,9 +47,9 @@ __all__ += [
 ]
 
 # Customer card page: lottery prize pools and draws.
-from hub.models.lottery import LotteryDraw, Prize, PrizePool  # noqa: E402
+from hub.models.lottery import LotteryDraw, Prize, PrizePool, PrizePoolVersion  # noqa: E402
 
-__all__ += ["LotteryDraw", "Prize", "PrizePool"]
+__all__ += ["LotteryDraw", "Prize", "PrizePool", "PrizePoolVersion"]
 
 # Plans and billing: invoices and handled payment webhooks.
 from hub.models.billing import Invoice, PaymentEvent  # noqa: E402

@@ -8,6 +8,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from hub.domain import codes
+from hub.domain.lottery import prize_titles
+from hub.i18n import Lang
 from hub.models import (
     Business,
     Card,
@@ -67,6 +69,11 @@ async def template_snapshot(template: CardTemplate, version: int) -> dict[str, A
     }
 
 
+def _reward(reward_title: str, prizes: list[str]) -> str:
+    """The pass's reward field: on a lottery card, the spin and what it can win."""
+    return f"a spin for {Lang().either(prizes)}" if prizes else reward_title
+
+
 async def load_content(card: Card, *, secret: bytes, public_url: str) -> PassContent:
     template = await CardTemplate.get(id=card.template_id)
     snapshot = await template_snapshot(template, card.template_version)
@@ -89,7 +96,7 @@ async def load_content(card: Card, *, secret: bytes, public_url: str) -> PassCon
         subtitle=str(design.get("subtitle") or ""),
         # Mechanics are live, as on the card page: progress is measured against today's rule.
         # The design is the card's version's, so a new design arrives with its regenerate.
-        reward_title=template.reward_title,
+        reward_title=_reward(template.reward_title, await prize_titles(template)),
         stamps=card.stamps,
         stamps_required=template.stamps_required,
         active_vouchers=active,

@@ -1,4 +1,4 @@
-"""A campaign with a lottery slot: one draw per recipient, whatever the number of channels."""
+"""A campaign with a lottery slot: one spin waiting per recipient, whatever the number of channels."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hub.models import CampaignGrant, LotteryDraw, Voucher
 from tests.campaigns.conftest import make_audience
 
 
-async def test_each_recipient_gets_exactly_one_draw_and_the_prize_is_in_the_email(smtp):
+async def test_each_recipient_gets_exactly_one_spin_waiting_on_the_card_page(smtp):
     audience = await make_audience(3)
     pool = await lottery.create_pool(audience.shop.business_id, "Autumn draw")
     await lottery.add_prize(audience.shop.business_id, pool.id, "Free cake", weight=1, valid_days=7)
@@ -31,6 +31,11 @@ async def test_each_recipient_gets_exactly_one_draw_and_the_prize_is_in_the_emai
         assert len(draws) == 1 and draws[0].voucher_id is not None
         voucher = await Voucher.get(id=draws[0].voucher_id)
         [mail] = smtp.to(address)
-        assert "Free cake" in mail.part("plain") and voucher.redeem_code[:4] in mail.part("plain").replace("-", "")
+        # The prize stays sealed until the customer plays the spin on the card page.
+        assert lottery.SPIN_WAITING in mail.part("plain") and f"/c/{card.token}" in mail.part("plain")
+        assert "Free cake" not in mail.part("plain") and voucher.redeem_code[:4] not in mail.part("plain").replace(
+            "-", ""
+        )
+        assert [d.id for d in await lottery.unrevealed_draws(card.id)] == [draws[0].id]
     # and the shop's own card, whose PUSH lands in its inbox with its spin
     assert await CampaignGrant.filter(campaign_id=campaign.id, draw_id__isnull=False).count() == 4

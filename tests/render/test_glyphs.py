@@ -4,26 +4,14 @@ real glyphs: the chosen Noto font has each character (cmap), and what it draws i
 from __future__ import annotations
 
 import pytest
-from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from hub.render import fonts, text
+from tests.render.glyph_steps import glyph_names, missing_glyphs
 from tests.render.samples import SAMPLES, SCRIPTS
 
 # A private-use character: no font of the chain has it, so every one draws its .notdef.
 NO_GLYPH = "\ue000"
-
-
-def glyph_names(font: ImageFont.FreeTypeFont, sample: str) -> dict[str, str]:
-    """Each character's glyph in the font file Pillow draws with, as fontTools reads its cmap."""
-    with TTFont(font.path, fontNumber=font.index, lazy=True) as opened:
-        cmap = opened.getBestCmap()
-        return {c: cmap.get(ord(c), ".notdef") for c in sample if not c.isspace()}
-
-
-def missing_glyphs(line: str, kind: text.Type) -> list[str]:
-    """The line's letters that the fonts drawing them have no glyph for."""
-    return [c for piece, font in kind.runs(line) for c, name in glyph_names(font, piece).items() if name == ".notdef"]
 
 
 def ink(font: ImageFont.FreeTypeFont, line: str) -> Image.Image:

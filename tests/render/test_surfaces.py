@@ -13,8 +13,8 @@ from hub.i18n import Lang
 from hub.render import colours, fonts, text
 from hub.render import pass_images as images
 from hub.ui.card_page import poster
+from tests.render.glyph_steps import glyph_names, missing_glyphs
 from tests.render.samples import SAMPLES
-from tests.render.test_glyphs import glyph_names, missing_glyphs
 
 URL = "https://cards.example.com/join/7"
 PALETTE = tuple(colours.DEFAULTS[key] for key in colours.KEYS)

@@ -185,3 +185,27 @@ async def test_the_wallet_previews_show_the_passes_own_images(user: User, live, 
     # A colour typed in the designer is the strip's background before anything is saved.
     user.find(marker="colour-background").clear().type("#123456")
     await eventually(lambda: preview_image(user, "preview-apple", "strip").getpixel((2, 2))[:3] == (0x12, 0x34, 0x56))
+
+
+async def test_a_lottery_card_publishes_only_once_a_prize_pool_is_chosen(user: User, live, redis, shop):
+    from hub.domain import lottery_pools
+
+    await Card.filter(template_id=shop.template.id).delete()  # no issued card: publishing asks nothing
+    pool = await lottery_pools.create_pool(shop.business_id, "Spring draw")
+    await lottery_pools.add_prize(shop.business_id, pool.id, "Free cake")
+    await open_designer(user, shop)
+    user.find("Stamps & reward").click()
+    with user:
+        user.find(marker="reward-type").elements.pop().value = "lottery"
+    user.find(marker="regenerate").click()
+    await user.should_see("A lottery card needs a prize pool", retries=50)
+    assert (await CardTemplate.get(id=shop.template.id)).reward_type == "voucher"
+
+    with user:
+        user.find(marker="reward-pool").elements.pop().value = pool.id
+    await user.should_see("Full cards of this stamp card draw from “Spring draw”", retries=50)
+    user.find(marker="regenerate").click()
+    await user.should_see("Published v2", retries=50)
+    assert (await CardTemplate.get(id=shop.template.id)).reward_type == "lottery"
+    await pool.refresh_from_db()
+    assert pool.template_id == shop.template.id

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, Page, expect
 
+from hub.domain import lottery_pools
 from hub.domain.campaigns import create_campaign
 from tests.servers import ROOT, Server, running_server
 
@@ -74,6 +75,8 @@ async def admin_routes(shop) -> list[str]:
     campaign = await create_campaign(
         shop.business_id, name="Spring hello", subject="Hello", body="Come by", channels=["push"]
     )
+    pool = await lottery_pools.create_pool(shop.business_id, "Spring draw", blank_weight=2)
+    await lottery_pools.add_prize(shop.business_id, pool.id, "A very generous slice of the house cheesecake", stock=5)
     return [
         "/admin",
         "/admin/templates",
@@ -81,6 +84,7 @@ async def admin_routes(shop) -> list[str]:
         "/admin/cards",
         f"/admin/cards/{shop.card.id}",
         "/admin/vouchers",
+        "/admin/prizes",
         "/admin/journal",
         "/admin/campaigns",
         "/admin/campaigns/new",

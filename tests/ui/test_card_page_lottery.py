@@ -32,7 +32,7 @@ async def test_a_full_card_spins_live_showing_the_commitment_then_the_seed(user:
     await lottery.add_prize(shop.business_id, pool.id, "Free cake", weight=1, stock=5)
     await add_stamp(shop.business_id, shop.card.id)
     page = CardPage(user.http_client, shop.card.token)
-    (await page.open()).should_see("Fill the card to spin the prize draw!")
+    (await page.open()).should_see("Fill the card: spin for Free cake")
 
     await page.live(live.bus, lambda: add_stamp(shop.business_id, shop.card.id))
     draw = await LotteryDraw.get(card_id=shop.card.id)

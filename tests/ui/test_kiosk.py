@@ -120,3 +120,14 @@ async def test_a_full_lottery_card_that_draws_a_blank_is_not_called_a_reward(use
     await user.should_see("Prize draw: no prize this time", retries=100)
     await user.should_not_see("Reward earned!")
     assert not await Voucher.filter(card_id=shop.card.id).exists()
+
+
+async def test_the_kiosk_card_names_what_a_lottery_card_spins_for(user: User, live, redis, secret):
+    shop = await make_shop(reward_type="lottery", stamps_required=3, reward_title="Mystery prize")
+    pool = await lottery.create_pool(shop.business_id, "Draw", template_id=shop.template.id)
+    await lottery.add_prize(shop.business_id, pool.id, "Free cake")
+    await lottery.add_prize(shop.business_id, pool.id, "Tote bag")
+    with_camera(user, codes.card_code(secret, shop.card.number))
+    await sign_in(user, shop, "/kiosk")
+    await user.should_see("Fill the card: spin for Free cake or Tote bag", retries=100)
+    await user.should_not_see("Reward: Mystery prize")

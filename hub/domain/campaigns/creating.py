@@ -74,7 +74,9 @@ async def validate(
         if missing:
             raise InvalidInput(f"Not available for this business: {', '.join(sorted(missing))}.", field="channels")
     clean = clean_attachment(business_id, attachment)
-    if clean.get("type") == "lottery" and not await PrizePool.exists(id=clean["pool_id"], business_id=business_id):
+    if clean.get("type") == "lottery" and not await PrizePool.exists(
+        id=clean["pool_id"], business_id=business_id, archived_at__isnull=True
+    ):
         raise NotFound("No such prize pool.", field="pool_id")
     return name, subject, body, chosen, clean
 

@@ -12,7 +12,7 @@ from tortoise.transactions import in_transaction
 from hub.domain.locks import lock_card
 from hub.domain.vouchers import create_voucher
 from hub.errors import NotFound
-from hub.models import Campaign, CampaignDelivery, CampaignGrant, CardTemplate, PrizePool, Voucher
+from hub.models import Campaign, CampaignDelivery, CampaignGrant, CardTemplate, Voucher
 from hub.realtime import outbox
 
 
@@ -59,11 +59,9 @@ async def _grant(campaign: Campaign, row: CampaignDelivery, now: datetime) -> Ca
         elif attachment.get("type") == "lottery":
             from hub.domain import lottery
 
-            pool = await PrizePool.get_or_none(id=attachment["pool_id"], business_id=campaign.business_id).using_db(
-                conn
-            )
+            pool = await lottery.drawable_pool(conn, campaign.business_id, attachment["pool_id"])
             if pool is None:
-                raise NotFound("The campaign's prize pool was deleted.")
+                raise NotFound("The campaign's prize pool was deleted or archived.")
             template = await CardTemplate.get(id=card.template_id).using_db(conn)
             draw = await lottery.draw_in_transaction(conn, card, pool, source="campaign", template=template)
             draw_id, voucher_id = draw.id, draw.voucher_id

@@ -69,6 +69,8 @@ def voucher_line(values: dict[str, str], language: str = "en") -> str:
     """The attached voucher in one line of a plain-text message (messengers)."""
     if not values.get("voucher"):
         return ""
+    if not values.get("voucher_code"):  # a spin waiting on the card: nothing to redeem here
+        return f"🎁 {values['voucher']}"
     line = f"🎁 {values['voucher']}: {values['voucher_code']}"
     if not values.get("voucher_expires"):
         return line

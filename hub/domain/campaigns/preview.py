@@ -11,6 +11,7 @@ from hub.domain import segments
 from hub.domain.campaigns.creating import clean_attachment
 from hub.domain.campaigns.eligibility import Contact, push_routes, skip_reason
 from hub.domain.campaigns.placeholders import SAMPLE, card_values, render
+from hub.domain.lottery import SPIN_WAITING
 from hub.domain.web_push import subscribed_cards
 from hub.models import Business, Card, CardTemplate, ContactPreference, Customer, MessengerIntegration
 
@@ -46,7 +47,7 @@ async def preview(
     if clean.get("type") == "voucher":
         values.update(voucher=clean["title"], voucher_code="ABCD-EFGH")
     elif clean.get("type") == "lottery":
-        values.update(voucher="Lottery prize (drawn when sent)", voucher_code="—")
+        values.update(voucher=SPIN_WAITING, voucher_code="")
     content = EmailContent(
         to="customer@example.com",
         to_name=values["name"],

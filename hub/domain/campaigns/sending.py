@@ -34,6 +34,7 @@ from hub.domain.campaigns.grants import ensure_grant
 from hub.domain.campaigns.placeholders import card_values, render, voucher_line, voucher_values
 from hub.domain.campaigns.progress import emit_progress, finish_if_done
 from hub.domain.campaigns.rules import BACKOFF, BATCH, MAX_ATTEMPTS, claim_ttl
+from hub.domain.lottery import SPIN_WAITING
 from hub.models import (
     Business,
     Campaign,
@@ -222,16 +223,21 @@ async def _send_one(
     grant_note = ""
     voucher = None
     grant = None
+    spin = False
     if ctx.campaign.attachment:
         try:
             voucher = await ensure_grant(ctx.campaign, row, now=utcnow())
+            spin = ctx.campaign.attachment.get("type") == "lottery"
         except Exception as exc:  # a deleted pool must not stop the message itself
             log.exception("campaign %s: grant for customer %s failed", ctx.campaign.id, row.customer_id)
             grant_note = f"attachment not granted: {exc}"[:120]
         grant = await CampaignGrant.get_or_none(
             campaign_id=ctx.campaign.id, customer_id=row.customer_id, occasion=row.occasion
         )
-    values = await _values(ctx, card, customer, voucher)
+    # A spin's prize stays sealed until the customer plays it on the card page.
+    values = await _values(ctx, card, customer, None if spin else voucher)
+    if spin:
+        values.update(voucher=SPIN_WAITING, voucher_code="", voucher_expires="")
     subject = render(ctx.campaign.subject or ctx.business.name, values)
     body = render(ctx.campaign.body, values)
     key = wallet_push.message_id(ctx.campaign.id, row.id)

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import events, ui
 
 from hub.api.types import IdPath
-from hub.domain import setup, templates
+from hub.domain import lottery, lottery_pools, setup, templates
 from hub.errors import DomainError
 from hub.models import Card
 from hub.ui.admin import previews, uploads
@@ -156,7 +156,22 @@ class Designer:
         self.preview.refresh()
         self.warning.refresh()
 
+    async def attach_pool(self, e: Any) -> None:
+        if e.value == self.pool["id"]:
+            return
+        try:
+            await lottery_pools.attach_pool(self.session.business_id, self.template.id, e.value)
+        except DomainError as error:
+            show_error(error)
+            return
+        self.pool["id"] = e.value
+        if e.value is not None:
+            ui.notify(f"Full cards of this stamp card draw from “{self.pools[e.value]}”.", type="positive")
+
     async def build(self) -> None:
+        self.pools = await lottery_pools.pool_choices(self.session.business_id)
+        attached = await lottery.pool_for_template(self.template)
+        self.pool = {"id": attached.id if attached else None}
         ui.add_css(UPLOAD_CSS)
         with frame(self.session, "Stamp cards"):
             with ui.row().classes("w-full items-center"):
@@ -231,9 +246,14 @@ class Designer:
                 ui.toggle({"voucher": "Voucher", "lottery": "Lottery pool"}, on_change=self.changed).bind_value(
                     v, "reward_type"
                 ).props("no-caps").mark("reward-type")
-                ui.label(
-                    "A lottery reward draws a prize from the stamp card's prize pool when the card is full."
-                ).classes("text-xs text-stone-500").bind_visibility_from(v, "reward_type", value="lottery")
+                with ui.column().classes("w-full gap-1").bind_visibility_from(v, "reward_type", value="lottery"):
+                    ui.label(
+                        "A lottery reward draws a prize from the stamp card's prize pool when the card is full."
+                    ).classes("text-xs text-stone-500")
+                    ui.select(self.pools, value=self.pool["id"], label="Prize pool", on_change=self.attach_pool).props(
+                        "outlined dense"
+                    ).classes("w-full").mark("reward-pool")
+                    ui.link("Set up prize pools", "/admin/prizes").classes("text-xs")
                 ui.input("Reward (voucher title)", on_change=self.changed).bind_value(v, "reward_title").props(
                     "outlined dense"
                 ).classes("w-full").mark("reward-title")

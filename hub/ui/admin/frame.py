@@ -30,6 +30,7 @@ MENU = [
     ("Stamp cards", "/admin/templates", "style"),
     ("User Stamp Cards", "/admin/cards", "people"),
     ("Issue Voucher", "/admin/vouchers", "redeem"),
+    ("Prize pools", "/admin/prizes", "casino"),
     ("Journal", "/admin/journal", "receipt_long"),
     ("Campaigns", "/admin/campaigns", "campaign"),
     ("Staff", "/admin/staff", "badge"),

@@ -3,7 +3,7 @@ sign-in and uploads register here."""
 
 
 def register() -> None:
-    from hub.ui.admin import account, auth, cards, designer, integrations, journal, overview, staff, vouchers  # noqa: F401
+    from hub.ui.admin import account, auth, cards, designer, integrations, journal, overview, prizes, staff, vouchers  # noqa: F401
 
     auth.register()
     designer.register()

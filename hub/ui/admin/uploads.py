@@ -22,7 +22,7 @@ from hub.images import UNREADABLE, open_image
 URL_PREFIX = "/uploads"
 MAX_BYTES = 5 * 1024 * 1024
 # Apple's recommended pixel sizes (@3x) for a store card's logo and strip.
-BOUNDS = {"logo": (480, 150), "strip": (1125, 432)}
+BOUNDS = {"logo": (480, 150), "strip": (1125, 432), "prize": (600, 600)}
 
 
 def upload_dir() -> Path:

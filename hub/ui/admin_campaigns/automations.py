@@ -6,9 +6,9 @@ from typing import Any
 
 from nicegui import ui
 
-from hub.domain import automations, campaigns
+from hub.domain import automations, campaigns, lottery_pools
 from hub.errors import DomainError
-from hub.models import Campaign, PrizePool
+from hub.models import Campaign
 from hub.ui.admin.frame import Session, frame, show_error
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, channel_stats
@@ -28,7 +28,7 @@ def switch_label(enabled: bool) -> str:
 @admin_page("/admin/campaigns/automations", "Automations")
 async def automations_page(session: Session) -> None:
     available = await campaigns.available_channels(session.business_id)
-    pools = dict(await PrizePool.filter(business_id=session.business_id, template_id=None).values_list("id", "name"))
+    pools = await lottery_pools.pool_choices(session.business_id)
     with frame(session, "Campaigns"):
         campaign_menu("Automations")
         for kind in automations.DEFAULTS:

@@ -8,9 +8,9 @@ from typing import Any
 from nicegui import ui
 
 from hub import clock
-from hub.domain import campaigns
+from hub.domain import campaigns, lottery_pools
 from hub.errors import DomainError
-from hub.models import Business, CardTemplate, Location, PrizePool
+from hub.models import Business, CardTemplate, Location
 from hub.ui.admin.frame import Session, frame, show_error
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, enqueue, push_route_text
@@ -106,7 +106,7 @@ class NewCampaign:
         self.channels = {c: c in available for c in CHANNEL_LABELS}
         locations = dict(await Location.filter(business_id=business_id).values_list("id", "name"))
         templates = dict(await CardTemplate.filter(business_id=business_id).values_list("id", "name"))
-        pools = dict(await PrizePool.filter(business_id=business_id, template_id=None).values_list("id", "name"))
+        pools = await lottery_pools.pool_choices(business_id)
         with frame(self.session, "Campaigns"):
             campaign_menu("")
             with ui.row().classes("w-full gap-6 items-start lg:flex-nowrap"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from hub.domain import inserts
+from hub.domain import inserts, lottery_pools
 from hub.errors import DomainError
-from hub.models import CardTemplate, PrizePool
+from hub.models import CardTemplate
 from hub.runtime import runtime
 from hub.ui.admin.frame import show_error
 from hub.ui.admin.section import input_row, section
@@ -14,7 +14,7 @@ from hub.ui.admin.section import input_row, section
 
 async def inserts_panel(business_id: int) -> None:
     templates = {t.id: t.name for t in await CardTemplate.filter(business_id=business_id).order_by("id")}
-    pools = {p.id: p.name for p in await PrizePool.filter(business_id=business_id).order_by("id")}
+    pools = await lottery_pools.pool_choices(business_id)
 
     @ui.refreshable
     async def batches() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from hub.domain import receipts
+from hub.domain import lottery_pools, receipts
 from hub.errors import DomainError
-from hub.models import CardTemplate, Location, PrizePool, ReceiptKey
+from hub.models import CardTemplate, Location, ReceiptKey
 from hub.ui.admin.frame import show_error, when
 from hub.ui.admin.section import input_row, section
 
@@ -26,7 +26,7 @@ def _rule(key: ReceiptKey) -> str:
 async def receipts_panel(business_id: int) -> None:
     locations = {loc.id: loc.name for loc in await Location.filter(business_id=business_id).order_by("id")}
     templates = {t.id: t.name for t in await CardTemplate.filter(business_id=business_id).order_by("id")}
-    pools = {None: "— stamps —", **{p.id: p.name for p in await PrizePool.filter(business_id=business_id)}}
+    pools = {None: "— stamps —", **await lottery_pools.pool_choices(business_id)}
 
     @ui.refreshable
     async def keys() -> None:

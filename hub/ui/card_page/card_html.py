@@ -21,6 +21,7 @@ from hub.render import colours
 from hub.render.qr import svg_data_url
 from hub.ui.card_page import views
 from hub.ui.card_page.html import render, translator
+from hub.ui.card_page.reward import reward_text
 from hub.ui.card_render import _image_source
 
 # The designer's stamp icons (Material icon names) as characters: no icon font to download.
@@ -61,6 +62,7 @@ def card_face(
     reward_title: str,
     holder: str | None = None,
     new_stamps: int = 0,
+    prizes: list[str] | None = None,
 ) -> dict[str, Any]:
     shown = max(0, min(stamps, stamps_required))
     return {
@@ -75,7 +77,7 @@ def card_face(
         "columns": min(max(stamps_required, 1), 5),
         "slots": [Slot(i < shown, i < shown and i >= shown - new_stamps) for i in range(stamps_required)],
         "progress": f"{lang.number(stamps)} / {lang.number(stamps_required)}",
-        "reward": lang._("Reward: {reward}", reward=reward_title),
+        "reward": reward_text(lang, reward_title, prizes),
         "holder": holder,
     }
 
@@ -92,6 +94,7 @@ def version(view: CardView | None, links: list[dict[str, Any]]) -> str:
         (view.business.name, view.business.timezone),
         view.vouchers,
         view.history,
+        view.prizes,
         links,
         [_inbox_digest(m) for m in view.inbox],
     )
@@ -193,8 +196,10 @@ def card_body(
             reward_title=view.template.reward_title,
             holder=view.holder,
             new_stamps=new_stamps,
+            prizes=view.prizes,
         ),
-        lottery=view.template.reward_type == "lottery",
+        # Without prizes to name (no pool yet), the card still tells that a full card spins.
+        lottery=view.template.reward_type == "lottery" and not view.prizes,
         to_go=lang.number(max(required - view.stamps, 0)),
         vouchers=vouchers,
         finished=finished,
@@ -241,12 +246,13 @@ def draw_box(draw: LotteryDraw, token: str, lang: Lang) -> dict[str, Any]:
     return {"id": draw.id, "html": html}
 
 
-def draw_result(draw: LotteryDraw, lang: Lang) -> str:
+def draw_result(draw: LotteryDraw, lang: Lang, *, image_url: str | None = None) -> str:
     entries = draw.snapshot or [{"prize_id": None, "title": "", "weight": 1}]
     return render(
         "draw_result.html",
         _=lang._,
         won=bool(draw.prize_id),
+        image_url=image_url,
         prize=_label(entries[_won_index(draw, entries)], lang),
         seed=draw.seed,
         fairness_url=f"/fairness?commitment={quote(draw.commitment)}",

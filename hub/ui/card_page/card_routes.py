@@ -20,7 +20,7 @@ from hub import ratelimit
 from hub.delivery.web_push import public_key
 from hub.domain import codes, inbox, web_push
 from hub.domain.card_view import CardView, card_for_page, current_view
-from hub.domain.lottery import reveal_draw
+from hub.domain.lottery import prize_image, reveal_draw
 from hub.errors import DomainError, InvalidInput, NotFound, RateLimited
 from hub.i18n import Lang
 from hub.models import Card
@@ -117,7 +117,7 @@ async def reveal(request: Request, token: str, draw_id: int, lang: str | None = 
         draw = await reveal_draw(token, draw_id)
     except NotFound:  # the card was deleted mid-spin; its page says so once redrawn
         return _json({"error": "not_found"}, 404)
-    return _json({"html": card_html.draw_result(draw, language)})
+    return _json({"html": card_html.draw_result(draw, language, image_url=await prize_image(draw))})
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from hub import clock
 from hub.api.types import IdPath
 from hub.domain import joining
+from hub.domain.lottery import prize_titles
 from hub.errors import DomainError, InvalidInput, NotFound, RateLimited
 from hub.i18n import Lang
 from hub.runtime import runtime
@@ -25,7 +26,7 @@ from hub.ui.card_page.join import FIELD_ERRORS, THEN, after_join
 from hub.ui.card_page.remembered import remembered_token
 
 
-def _form(
+async def _form(
     lang: Lang,
     target: joining.JoinTarget,
     *,
@@ -55,6 +56,7 @@ def _form(
             stamps=0,
             stamps_required=template.stamps_required,
             reward_title=template.reward_title,
+            prizes=await prize_titles(template),
         ),
         values=values or {},
         errors=errors or {},
@@ -81,7 +83,7 @@ async def join_page(
         card = await joining.returning_card(template_id, remembered_token(template_id))
         if card is not None:
             return RedirectResponse(after_join(then, card.token, returning=True), status_code=303)
-    return _form(language, target, then=then, fresh=bool(fresh))
+    return await _form(language, target, then=then, fresh=bool(fresh))
 
 
 def _same_origin(request: Request) -> bool:
@@ -103,19 +105,19 @@ async def join_submit(request: Request, template_id: IdPath, lang: str | None = 
     then = str(form.get("then") or "") or None
     fresh = bool(form.get("fresh"))
 
-    def again(status: int, *, field: str | None = None, message: str | None = None) -> HTMLResponse:
+    async def again(status: int, *, field: str | None = None, message: str | None = None) -> HTMLResponse:
         if field is not None and field not in FIELD_ERRORS:
             field = "name"
         errors = {field: message or _(FIELD_ERRORS[field])} if field else {}
         notice = None if field else message
-        return _form(
+        return await _form(
             language, target, then=then, fresh=fresh, values=values, errors=errors, notice=notice, status=status
         )
 
     try:
         born = date.fromisoformat(values["birthday"]) if values["birthday"] else None
     except ValueError:
-        return again(400, field="birthday")
+        return await again(400, field="birthday")
     rt = runtime()
     try:
         card = await joining.join(
@@ -130,14 +132,14 @@ async def join_submit(request: Request, template_id: IdPath, lang: str | None = 
             consent=values["consent"],
         )
     except joining.JoinsPaused:
-        return again(429, message=_("Please ask our staff at the counter."))
+        return await again(429, message=_("Please ask our staff at the counter."))
     except RateLimited:
-        return again(429, message=_("Too many sign-ups from this network. Please wait a few minutes."))
+        return await again(429, message=_("Too many sign-ups from this network. Please wait a few minutes."))
     except InvalidInput as exc:
         field = exc.detail.get("field", "name")
-        return again(400, field=field, message=None if field in FIELD_ERRORS else _(exc.message))
+        return await again(400, field=field, message=None if field in FIELD_ERRORS else _(exc.message))
     except NotFound:
         return _missing(language, f"/join/{template_id}")
     except DomainError as exc:
-        return again(400, message=_(exc.message))
+        return await again(400, message=_(exc.message))
     return RedirectResponse(after_join(then, card.token), status_code=303)

@@ -11,6 +11,7 @@ from hub.domain import codes
 from hub.domain.card_view import CardView, HistoryRow, VoucherView
 from hub.i18n import N_, Lang
 from hub.render.qr import svg_data_url
+from hub.ui.card_page.reward import reward_text
 from hub.ui.card_render import render_card
 from hub.wallet.links import wallet_links
 
@@ -29,12 +30,12 @@ def card_face(view: CardView, lang: Lang, *, new_stamps: int = 0) -> None:
         stamps_required=required,
         reward_title=view.template.reward_title,
         progress_text=f"{lang.number(view.stamps)} / {lang.number(required)}",
-        reward_text=lang._("Reward: {reward}", reward=view.template.reward_title),
+        reward_text=reward_text(lang, view.template.reward_title, view.prizes),
         holder=view.holder,
         new_stamps=new_stamps,
     )
     with ui.row().classes("w-full justify-between text-sm px-1"):
-        if view.template.reward_type == "lottery":
+        if view.template.reward_type == "lottery" and not view.prizes:
             ui.label(lang._("Fill the card to spin the prize draw!")).mark("lottery-hint")
         ui.label(lang._("Stamps to go: {count}", count=lang.number(left))).mark("to-go")
 

@@ -19,12 +19,14 @@ from nicegui import context, ui
 
 from hub.domain import inserts, joining, receipts
 from hub.domain.inserts import Claim
+from hub.domain.lottery import prize_titles
 from hub.errors import DomainError
 from hub.i18n import N_, Lang
 from hub.models import Card, CardTemplate
 from hub.runtime import runtime
 from hub.ui.card_page.frame import declare_language, page_language
 from hub.ui.card_page.remembered import remember_card, remembered_token
+from hub.ui.card_page.reward import reward_text
 from hub.ui.card_render import CARD_CSS, render_card
 
 CONNECT_TIMEOUT = 30.0
@@ -173,7 +175,7 @@ async def insert_page(request: Request, code: str, card: str | None = None, lang
             stamps_required=template.stamps_required,
             reward_title=template.reward_title,
             progress_text=f"{language.number(fresh.stamps)} / {language.number(template.stamps_required)}",
-            reward_text=language._("Reward: {reward}", reward=template.reward_title),
+            reward_text=reward_text(language, template.reward_title, await prize_titles(template)),
             new_stamps=min(claim.stamps, fresh.stamps),
         )
         ui.button(language._("Open my card"), on_click=lambda: ui.navigate.to(f"/c/{holder.token}")).props(

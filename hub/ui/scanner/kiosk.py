@@ -13,6 +13,7 @@ from nicegui import app, background_tasks, ui
 from nicegui.events import GenericEventArguments
 
 from hub.domain import staff_sessions
+from hub.domain.lottery import prize_titles
 from hub.domain.staff_sessions import SeatContext
 from hub.errors import DomainError, RateLimited
 from hub.i18n import N_, Lang
@@ -20,6 +21,7 @@ from hub.models import CardTemplate
 from hub.runtime import runtime
 from hub.scanning.wedge import clean_burst, clean_key
 from hub.ui.card_page.frame import declare_language
+from hub.ui.card_page.reward import reward_text
 from hub.ui.card_render import render_card
 from hub.ui.device import device_id
 from hub.ui.scanner.autopilot import EVENT
@@ -83,6 +85,7 @@ class Kiosk:
     async def show(self, verdict: Verdict) -> None:
         headline, detail = for_customer(verdict, self.ctx.business.name, self.lang)
         template = await CardTemplate.get_or_none(id=verdict.template_id) if verdict.template_id else None
+        prizes = await prize_titles(template) if template is not None else []
         colour, icon = TONE_STYLE[verdict.tone]
         self._shown += 1
         self.result.clear()
@@ -95,12 +98,12 @@ class Kiosk:
                 ui.label(self.lang._(HAS_REWARD)).classes("text-3xl font-bold").mark("kiosk-rewards")
             if template is not None and verdict.good:
                 with ui.element("div").classes("w-96 text-left"):
-                    self._card(template, verdict.stamps or 0)
+                    self._card(template, verdict.stamps or 0, prizes)
         self.result.set_visibility(True)
         self.result.client.run_javascript(f"window.StamphubFeedback && StamphubFeedback.signal('{verdict.sound}')")
         background_tasks.create(self._reset(self._shown), name="kiosk reset")
 
-    def _card(self, template: CardTemplate, stamps: int) -> None:
+    def _card(self, template: CardTemplate, stamps: int, prizes: list[str]) -> None:
         required = template.stamps_required
         render_card(
             template.design,
@@ -108,7 +111,7 @@ class Kiosk:
             stamps_required=required,
             reward_title=template.reward_title,
             progress_text=f"{self.lang.number(stamps)} / {self.lang.number(required)}",
-            reward_text=self.lang._("Reward: {reward}", reward=template.reward_title),
+            reward_text=reward_text(self.lang, template.reward_title, prizes),
         )
 
     async def _reset(self, shown: int) -> None:
