@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
@@ -52,6 +53,7 @@ from hub.api.app import create_api_app  # noqa: E402
 from hub.config import settings  # noqa: E402
 from hub.realtime.redis import async_redis  # noqa: E402
 from tests.factories import Shop, make_shop  # noqa: E402
+from tests.servers import Server, running_server  # noqa: E402
 
 REDIS_URL = os.environ["REDIS_URL"]
 
@@ -228,3 +230,12 @@ async def api(live):
     transport = httpx.ASGITransport(app=create_api_app())
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def web_server(database) -> Iterator[Server]:
+    """One `stamphub serve` per test process on the run's database, Redis and key prefix, for
+    every test that needs the running product as it ships; a test that needs other settings
+    starts its own."""
+    with running_server() as server:
+        yield server

@@ -19,17 +19,16 @@ from hub.config import settings
 from hub.realtime.redis import async_redis
 from tests.camera import CAMERA_FILE, qr_scene, show_to_camera, write_y4m  # noqa: F401
 from tests.conftest import REDIS_URL
-from tests.servers import Server, running_server
+from tests.servers import Server
 
 # Generous for machines under load; a passing assertion returns as soon as it holds.
 expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[Server]:
+def server(web_server) -> Iterator[Server]:
     """`stamphub serve` on the test run's database, Redis and key prefix."""
-    with running_server() as process:
-        yield process
+    yield web_server
 
 
 @pytest.fixture

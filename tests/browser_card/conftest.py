@@ -9,17 +9,16 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page
 
-from tests.servers import ROOT, Server, running_server
+from tests.servers import ROOT, Server
 
 ARTIFACTS = ROOT / "test-artifacts"
 PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture(scope="module")
-def card_server() -> Iterator[Server]:
+def card_server(web_server) -> Iterator[Server]:
     """`stamphub serve` on the test run's database, Redis and key prefix."""
-    with running_server() as process:
-        yield process
+    yield web_server
 
 
 @pytest.fixture

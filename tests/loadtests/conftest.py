@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import Shop, make_shop
-from tests.servers import Server, running_server
+from tests.servers import Server
 
 
 @pytest.fixture(scope="module")
-def server(database) -> Server:
-    with running_server() as live:
-        yield live
+def server(web_server) -> Server:
+    yield web_server
 
 
 @pytest.fixture(scope="module")

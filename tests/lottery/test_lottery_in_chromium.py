@@ -15,7 +15,7 @@ from hub.i18n import Lang
 from hub.models import LotteryDraw, Prize, PrizePool
 from hub.ui.card_page.reward import reward_text
 from tests.factories import make_shop
-from tests.servers import ROOT, Server, running_server
+from tests.servers import ROOT, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,9 +24,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
-def server(database) -> Iterator[Server]:
-    with running_server() as process:
-        yield process
+def server(web_server) -> Iterator[Server]:
+    yield web_server
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from hub.domain.api_keys import create_api_key, revoke_api_key
 from hub.domain.businesses import reset_seat_password, revoke_seat
 from hub.models import OwnerAccount
 from tests.realtime.sockets import Watcher
-from tests.servers import running_server
 from tests.ui.seat_steps import sign_in as seat_signs_in
 
 WITHIN = 1.0  # seconds
@@ -50,9 +49,8 @@ async def ended_within(client: Client, seconds: float = WITHIN) -> float:
 
 
 @pytest.fixture(scope="module")
-def server(database):
-    with running_server() as running:
-        yield running
+def server(web_server):
+    yield web_server
 
 
 async def test_revoking_an_api_key_disconnects_its_sockets(server, shop, live):

@@ -13,7 +13,7 @@ from playwright.async_api import Browser, expect
 from hub.domain import codes
 from hub.models import CardTemplate
 from tests.chromium_steps import owner_signs_in
-from tests.servers import ROOT, Server, running_server
+from tests.servers import ROOT, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,9 +21,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="module")
-def admin_server(database) -> Iterator[Server]:
-    with running_server() as server:
-        yield server
+def admin_server(web_server) -> Iterator[Server]:
+    yield web_server
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from playwright.async_api import Browser, Page, expect
 
 from hub.domain import lottery_pools
 from hub.domain.campaigns import create_campaign
-from tests.servers import ROOT, Server, running_server
+from tests.servers import ROOT, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -58,9 +58,8 @@ def artifacts_dir() -> Path:
 
 
 @pytest.fixture(scope="module")
-def admin_server(database) -> Iterator[Server]:
-    with running_server() as server:
-        yield server
+def admin_server(web_server) -> Iterator[Server]:
+    yield web_server
 
 
 async def sign_in(page: Page, shop) -> None:

@@ -10,16 +10,15 @@ from playwright.async_api import Browser, expect
 
 from hub.models import ToastConnection
 from tests.chromium_steps import owner_signs_in
-from tests.servers import ROOT, Server, running_server
+from tests.servers import ROOT, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def admin_server(database) -> Iterator[Server]:
-    with running_server() as server:
-        yield server
+def admin_server(web_server) -> Iterator[Server]:
+    yield web_server
 
 
 async def test_an_owner_connects_toast_from_a_phone(browser: Browser, admin_server: Server, shop):

@@ -16,15 +16,13 @@ from hub.models import Card, CardEvent, ToastTransaction, Voucher, VoucherState
 from tests.factories import make_shop
 from tests.integrations.toast.conftest import toast_for
 from tests.integrations.toast.toast_pos import check, redemption_of, selection, validate_response
-from tests.servers import running_server
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def server():
-    with running_server() as running:
-        yield running
+def server(web_server):
+    yield web_server
 
 
 @pytest.fixture
