@@ -7,8 +7,11 @@ import uuid
 import httpx
 
 
-def auth(shop) -> dict:
-    return {"Authorization": f"Bearer {shop.api_key}"}
+def auth(shop, idempotency_key: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {shop.api_key}"}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
+    return headers
 
 
 async def post_scan(api, shop, code: str, key: str | None = None) -> httpx.Response:

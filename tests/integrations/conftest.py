@@ -12,13 +12,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 
-def auth(shop, idempotency_key: str | None = None) -> dict[str, str]:
-    headers = {"Authorization": f"Bearer {shop.api_key}"}
-    if idempotency_key:
-        headers["Idempotency-Key"] = idempotency_key
-    return headers
-
-
 @dataclass
 class Received:
     headers: dict[str, str]

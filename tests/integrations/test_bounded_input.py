@@ -12,8 +12,8 @@ from PIL import Image
 
 from hub.models import Customer
 from hub.wallet.config import wallet_config
+from tests.api_steps import auth
 from tests.conftest import eventually
-from tests.integrations.conftest import auth
 from tests.loop_watch import LoopWatch
 from tests.ui.owner_steps import html_of, open_designer
 

@@ -8,8 +8,8 @@ from hub.domain import inserts, lottery
 from hub.domain.inserts import batch_sheets, create_batch, pdf_bytes, use_insert
 from hub.errors import ForeignCard, ForgedCode, InvalidInput
 from hub.models import Card, CardEvent, InsertCode, LotteryDraw
+from tests.api_steps import auth
 from tests.factories import make_shop, new_card
-from tests.integrations.conftest import auth
 from tests.integrations.insert_steps import PUBLIC, code_of, pdf_page_count
 from tests.loop_watch import LoopWatch
 

@@ -7,7 +7,7 @@ from hub.domain.staff_sessions import current_seat, session_for
 from hub.domain.stamps import adjust_stamps
 from hub.models import Voucher
 from hub.ui.scanner.desk import Desk
-from tests.integrations.conftest import auth
+from tests.api_steps import auth
 
 
 async def voucher_of(shop) -> Voucher:

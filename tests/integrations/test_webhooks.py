@@ -13,7 +13,7 @@ from hub.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from hub.webhooks import signing
 from hub.workers.cron import build_scheduler
 from hub.workers.queue import job_queue
-from tests.integrations.conftest import auth
+from tests.api_steps import auth
 from tests.workers import run_burst_worker, settle_earlier_work
 
 FAST_RETRIES = {"STAMPHUB_WEBHOOK_RETRY_INTERVALS": "1,1,1"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 from hub.domain import lottery
+from tests.api_steps import auth
 from tests.factories import make_shop
-from tests.integrations.conftest import api, auth  # noqa: F401  (the fixture)
 
 
 async def test_a_pool_is_created_with_prizes_edited_and_archived(api, shop):  # noqa: F811
