@@ -122,7 +122,7 @@ async def test_a_phone_in_a_language_we_do_not_speak_reads_the_shop_s_own(user: 
 
     offered("ru")
     await set_card_language(shop.business_id, "ru")
-    user.http_client.headers["Accept-Language"] = "sw-KE"
+    user.http_client.headers["Accept-Language"] = "gl-ES"
     code = await one_code(shop, secret)
     await user.http_client.get(f"/c/{shop.card.token}")
     await user.open(f"/i/{code}")

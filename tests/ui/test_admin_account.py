@@ -59,6 +59,6 @@ async def test_the_owner_chooses_the_language_of_the_cards(user: User, live, red
     user.find(marker="card-language-save").click()
     await user.should_see("Saved.")
     assert (await Business.get(id=shop.business_id)).language == "ru"
-    user.http_client.headers["Accept-Language"] = "sw"  # a phone in a language not offered
+    user.http_client.headers["Accept-Language"] = "gl"  # a phone in a language not offered
     page = await user.http_client.get(f"/c/{shop.card.token}")
     assert stand_in("ru", "Show this code at the counter") in page.text

@@ -176,7 +176,8 @@ async def test_send_message_queues_a_campaign_of_one(user: User, live, redis, sh
     assert user.find(marker="message-channel-push").elements.pop().value is True
     user.find(marker="message-body").type("Your 10th coffee is on us this week!")
     user.find(marker="message-send").click()
-    await user.should_see("Message on its way.", retries=50)
+    # A web-only card: the owner is told the message waits in the card's inbox, not "delivered".
+    await user.should_see("Sending: card inbox only (no wallet, no notifications).", retries=50)
     campaign = await Campaign.get(business_id=shop.business_id, kind="direct")
     assert campaign.channels == ["push"] and campaign.segment["card_ids"] == [shop.card.id]
     assert campaign.body == "Your 10th coffee is on us this week!"

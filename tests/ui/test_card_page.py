@@ -207,7 +207,7 @@ async def test_a_browser_asking_for_no_language_we_speak_gets_the_business_s_own
     offered("ru", "he")
     await set_card_language(shop.business_id, "ru")
     page = card_page(user, shop)
-    user.http_client.headers["Accept-Language"] = "sw-KE,sw;q=0.9"
+    user.http_client.headers["Accept-Language"] = "gl-ES,gl;q=0.9"
     (await page.open()).should_see(stand_in("ru", "Stamps to go: 8"))
     user.http_client.headers["Accept-Language"] = "he-IL"
     (await page.open()).should_see(stand_in("he", "Stamps to go: 8"))  # the customer's own language comes first
