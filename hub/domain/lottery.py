@@ -16,14 +16,14 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
-from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
+from hub.domain import journal
 from hub.domain.locks import lock_card
 from hub.domain.lottery_pools import add_prize, create_pool  # noqa: F401  (set-up next to the draws it feeds)
 from hub.domain.vouchers import create_voucher, full_card_voucher
 from hub.errors import InvalidInput, NotFound
-from hub.models import Card, CardEvent, CardTemplate, LotteryDraw, Prize, PrizePool, Voucher
+from hub.models import Card, CardTemplate, LotteryDraw, Prize, PrizePool, Voucher
 from hub.realtime import outbox
 from hub.realtime.events import LotteryDrawn
 
@@ -177,12 +177,10 @@ async def draw_in_transaction(
         snapshot=entries,
         using_db=conn,
     )
-    await CardEvent.create(
-        business_id=card.business_id,
-        card_id=card.id,
-        customer_id=card.customer_id,
-        kind="lottery_drawn",
-        stamps_after=card.stamps,
+    await journal.record(
+        conn,
+        card,
+        "lottery_drawn",
         voucher_id=voucher.id if voucher else None,
         seat_id=seat_id,
         location_id=location_id,
@@ -193,7 +191,6 @@ async def draw_in_transaction(
             "title": prize.title if prize else None,
             "source": source,
         },
-        using_db=conn,
     )
     drawn: LotteryDrawn = {
         "type": "lottery.drawn",
@@ -248,7 +245,7 @@ async def fire_lottery(
     location_id: int | None = None,
 ) -> LotteryDraw:
     """Draw for a card outside a full card (delivery insert, receipt QR, campaign)."""
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         card = await lock_card(conn, card_id)
         if card is None or card.business_id != business_id:
             raise NotFound("No such card.")
@@ -259,7 +256,6 @@ async def fire_lottery(
         draw = await draw_in_transaction(
             conn, card, pool, source=source, template=template, seat_id=seat_id, location_id=location_id
         )
-    outbox.committed()
     return draw
 
 

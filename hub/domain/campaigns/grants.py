@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from hub.domain.locks import lock_card
 from hub.domain.vouchers import create_voucher
@@ -35,7 +34,7 @@ async def ensure_grant(campaign: Campaign, row: CampaignDelivery, *, now: dateti
 
 async def _grant(campaign: Campaign, row: CampaignDelivery, now: datetime) -> CampaignGrant | None:
     attachment = campaign.attachment
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         card = await lock_card(conn, row.card_id)
         if card is None:
             return None
@@ -74,5 +73,4 @@ async def _grant(campaign: Campaign, row: CampaignDelivery, now: datetime) -> Ca
             draw_id=draw_id,
             using_db=conn,
         )
-    outbox.committed()
     return grant

@@ -9,7 +9,6 @@ from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.functions import Count
-from tortoise.transactions import in_transaction
 
 from hub.clock import utcnow
 from hub.domain.campaigns.rules import FINAL, OPEN, claim_ttl
@@ -69,9 +68,8 @@ async def emit_progress(campaign_id: int) -> None:
         "done": numbers["done"],
         "channels": numbers["channels"],
     }
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         await outbox.record(conn, event)
-    outbox.committed()
 
 
 async def finish_if_done(

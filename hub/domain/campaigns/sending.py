@@ -27,7 +27,7 @@ from hub.delivery.email import EmailContent, SmtpConfig, SmtpSender, build_messa
 from hub.delivery.messenger import MessengerGateway
 from hub.delivery.results import SendResult
 from hub.delivery.web_push import WebPushSender
-from hub.domain import inbox, web_push
+from hub.domain import inbox, journal, web_push
 from hub.domain.campaigns.consent import unsubscribe_token
 from hub.domain.campaigns.eligibility import Contact, skip_reason
 from hub.domain.campaigns.grants import ensure_grant
@@ -41,7 +41,6 @@ from hub.models import (
     CampaignDelivery,
     CampaignGrant,
     Card,
-    CardEvent,
     CardTemplate,
     ContactPreference,
     Customer,
@@ -413,7 +412,7 @@ async def _delivered(
     """Mark the row delivered with its journal row; a PUSH also puts the message in the card's
     inbox and tells an open card page. None when another sender holds the row now."""
     inboxed: InboxMessage | None = None
-    async with in_transaction() as conn:
+    async with outbox.transaction() as conn:
         marked = (
             await CampaignDelivery.filter(id=row.id, claim=token, status="sending")
             .using_db(conn)
@@ -427,12 +426,10 @@ async def _delivered(
         )
         if not marked:
             return None
-        await CardEvent.create(
-            business_id=card.business_id,
-            card_id=card.id,
-            customer_id=card.customer_id,
-            kind="message_sent",
-            stamps_after=card.stamps,
+        await journal.record(
+            conn,
+            card,
+            "message_sent",
             detail={
                 "campaign_id": ctx.campaign.id,
                 "campaign": ctx.campaign.name,
@@ -441,7 +438,6 @@ async def _delivered(
                 "subject": subject,
                 "delivery_id": row.id,
             },
-            using_db=conn,
         )
         if row.channel == "push":
             inboxed = await inbox.record(
@@ -467,8 +463,6 @@ async def _delivered(
                 "body": body,
             }
             await outbox.record(conn, message)
-    if row.channel == "push":
-        outbox.committed()
     return inboxed or True
 
 
@@ -483,12 +477,10 @@ async def _failed(
         )
         if not marked:
             return False
-        await CardEvent.create(
-            business_id=card.business_id,
-            card_id=card.id,
-            customer_id=card.customer_id,
-            kind="message_failed",
-            stamps_after=card.stamps,
+        await journal.record(
+            conn,
+            card,
+            "message_failed",
             detail={
                 "campaign_id": ctx.campaign.id,
                 "campaign": ctx.campaign.name,
@@ -498,6 +490,5 @@ async def _failed(
                 "reason": reason,
                 "error": result.detail[:255],
             },
-            using_db=conn,
         )
     return True
