@@ -101,6 +101,14 @@ class SeatRevoked(Forbidden):
     message = "This staff login was revoked, so its waiting scans were not applied. Ask the owner."
 
 
+class VoucherAtKiosk(DomainError):
+    """A customer alone at the kiosk must not redeem: nobody would hand the reward over."""
+
+    code = "voucher_at_kiosk"
+    status = 409
+    message = "Show your voucher to our staff to receive your reward."
+
+
 class NeedsConnection(DomainError):
     """What only the server can decide at the moment it happens (a voucher's state)."""
 

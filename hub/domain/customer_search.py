@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 from hub.domain import codes
 from hub.domain.vouchers import waiting_vouchers
 from hub.errors import DomainError
-from hub.models import Card, CardTemplate, Customer
+from hub.models import Card, CardTemplate, Customer, Voucher
 
 MAX_RESULTS = 20
 _NUMBER = re.compile(r"^#?\s*(\d[\d\s]{0,14})$")
@@ -91,3 +91,9 @@ async def search_cards(business_id: int, query: str, *, secret: bytes | None = N
         )
         for row in rows
     ]
+
+
+async def holder(card: Card) -> tuple[str | None, list[Voucher]]:
+    """The card holder's name and, as with every verdict about a card, what they can redeem now."""
+    customer = await Customer.get_or_none(id=card.customer_id)
+    return (customer.name if customer else None), (await waiting_vouchers([card.id]))[card.id]

@@ -27,6 +27,7 @@ from typing import Any
 from hub.clock import utcnow
 from hub.domain import codes, staff_sessions
 from hub.domain.outcomes import ScanResult
+from hub.domain.scans import ensure_seat_signed_in
 from hub.domain.staff_sessions import SeatContext
 from hub.domain.stamps import add_stamp
 from hub.domain.visits import Visit
@@ -77,8 +78,7 @@ async def send_queued_scan(
     sent_ms: int,
 ) -> ScanResult:
     """Stamp a queued card code once per visit, judged at its (bounded) scan time."""
-    if not await StaffSeat.exists(id=ctx.seat_id, revoked_at=None, password_hash=ctx.seat.password_hash):
-        raise SeatRevoked()
+    await ensure_seat_signed_in(ctx)
     now = utcnow()
     at, claimed_age = scan_time(scanned_ms, sent_ms, now)
     # A rotating code is checked against when it was shown, not when it arrives.

@@ -4,11 +4,46 @@ from __future__ import annotations
 
 from hub.domain import codes
 from hub.domain.outcomes import ScanResult
+from hub.domain.staff_sessions import SeatContext
 from hub.domain.stamps import add_stamp
 from hub.domain.visits import Visit
 from hub.domain.vouchers import redeem_voucher
-from hub.errors import ForeignCard, NotFound
-from hub.models import Card, Voucher
+from hub.errors import ForeignCard, NotFound, SeatRevoked, VoucherAtKiosk
+from hub.models import Card, StaffSeat, Voucher
+
+
+async def ensure_seat_signed_in(ctx: SeatContext) -> None:
+    """A scanner page stays open for a whole shift: a seat revoked (or its PIN reset) meanwhile
+    must stop at once, even should the page outlive the event that ends it."""
+    if not await StaffSeat.exists(id=ctx.seat_id, revoked_at=None, password_hash=ctx.seat.password_hash):
+        raise SeatRevoked()
+
+
+async def seat_scan(
+    ctx: SeatContext,
+    raw_code: str,
+    *,
+    secret: bytes,
+    idempotency_key: str,
+    via: str,
+    visit: Visit = Visit.ONE,
+    vouchers: bool = True,
+) -> ScanResult:
+    """A scan at a signed-in seat's scanner or kiosk; the kiosk (`vouchers=False`) stamps but
+    never redeems, as nobody would hand the reward over."""
+    await ensure_seat_signed_in(ctx)
+    if not vouchers and codes.parse_code(secret, raw_code).kind == "voucher":
+        raise VoucherAtKiosk()
+    return await scan(
+        ctx.business_id,
+        raw_code,
+        secret=secret,
+        seat_id=ctx.seat_id,
+        location_id=ctx.location_id,
+        idempotency_key=idempotency_key,
+        via=via,
+        visit=visit,
+    )
 
 
 async def scan(

@@ -10,7 +10,7 @@ from hub.domain.businesses import set_card_language
 from hub.errors import DomainError
 from hub.i18n import languages
 from hub.runtime import runtime
-from hub.ui.admin.frame import frame, show_error, sign_in
+from hub.ui.admin.frame import frame, notifies_errors, show_error, sign_in
 from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.device import device_id
 
@@ -52,12 +52,9 @@ async def account_page(session: Session) -> None:
 async def card_language_form(business_id: int) -> None:
     business = await businesses.get_business(business_id)
 
+    @notifies_errors
     async def save() -> None:
-        try:
-            await set_card_language(business_id, choice.value or "")
-        except DomainError as error:
-            show_error(error)
-            return
+        await set_card_language(business_id, choice.value or "")
         ui.notify("Saved.", type="positive")
 
     with ui.card().classes("w-full max-w-96 gap-3"):

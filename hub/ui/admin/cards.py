@@ -17,7 +17,7 @@ from hub.domain.vouchers import issue_manual_voucher
 from hub.errors import DomainError, NotFound
 from hub.models import CardTemplate, Location
 from hub.render import colours
-from hub.ui.admin.frame import Debounced, Section, Session, frame, show_error, when
+from hub.ui.admin.frame import Debounced, Section, Session, frame, notifies_errors, show_error, when
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.send_message import send_message_dialog
 from hub.ui.live import subscribe
@@ -169,12 +169,9 @@ class CardsView:
         self.page = page
         self.table.refresh()
 
+    @notifies_errors
     async def export(self) -> None:
-        try:
-            text = await card_list.export_csv(self.session.business_id, self.card_filter())
-        except DomainError as error:
-            show_error(error)
-            return
+        text = await card_list.export_csv(self.session.business_id, self.card_filter())
         day = clock.utcnow().date().isoformat()
         ui.download.content(text.encode("utf-8-sig"), f"stamp-cards-{day}.csv", "text/csv")
 
@@ -408,18 +405,15 @@ class DetailPanel:
                 )
                 note = ui.input("Note (why)").props("outlined dense").classes("w-64").mark("adjust-note")
 
+                @notifies_errors
                 async def adjust(sign: int) -> None:
-                    try:
-                        await adjust_stamps(
-                            self.business_id,
-                            card.id,
-                            sign * int(amount.value or 0),
-                            note=note.value or "",
-                            actor=f"owner:{self.view.session.email}",
-                        )
-                    except DomainError as error:
-                        show_error(error)
-                        return
+                    await adjust_stamps(
+                        self.business_id,
+                        card.id,
+                        sign * int(amount.value or 0),
+                        note=note.value or "",
+                        actor=f"owner:{self.view.session.email}",
+                    )
                     ui.notify("Stamp added." if sign > 0 else "Stamp removed.", type="positive")
                     note.value = ""
                     await events.refresh()

@@ -13,7 +13,7 @@ from hub.domain import lottery, lottery_pools, setup, templates
 from hub.errors import DomainError
 from hub.models import Card
 from hub.ui.admin import previews, uploads
-from hub.ui.admin.frame import Session, frame, show_error
+from hub.ui.admin.frame import Session, frame, notifies_errors, show_error
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.live import subscribe
 
@@ -46,12 +46,9 @@ UPLOAD_CSS = """
 @admin_page("/admin/templates", "Stamp cards")
 async def templates_page(session: Session) -> None:
 
+    @notifies_errors
     async def create() -> None:
-        try:
-            template = await templates.create_template(session.business_id, (name.value or "").strip() or "Stamp card")
-        except DomainError as error:
-            show_error(error)
-            return
+        template = await templates.create_template(session.business_id, (name.value or "").strip() or "Stamp card")
         ui.navigate.to(f"/admin/templates/{template.id}")
 
     with frame(session, "Stamp cards"):
@@ -274,12 +271,9 @@ class Designer:
     def image_field(self, kind: str, label: str) -> None:
         design = self.values["design"]
 
+        @notifies_errors
         async def received(e: events.UploadEventArguments) -> None:
-            try:
-                url = await uploads.store_image(self.session.business_id, kind, await e.file.read())
-            except DomainError as error:
-                show_error(error)
-                return
+            url = await uploads.store_image(self.session.business_id, kind, await e.file.read())
             design[kind] = url
             picture.refresh()
             self.changed()
@@ -345,12 +339,9 @@ class Designer:
             )
         self.progress_box.set_visibility(False)
 
+    @notifies_errors
     async def save(self) -> None:
-        try:
-            self.values.update(await templates.save_draft(self.session.business_id, self.template.id, self.values))
-        except DomainError as error:
-            show_error(error)
-            return
+        self.values.update(await templates.save_draft(self.session.business_id, self.template.id, self.values))
         ui.notify("Draft saved. Issued cards change when you regenerate.", type="positive")
 
     async def discard(self) -> None:
@@ -387,13 +378,10 @@ class Designer:
             return
         await self.publish()
 
+    @notifies_errors
     async def publish(self) -> None:
-        try:
-            await templates.save_draft(self.session.business_id, self.template.id, self.values)
-            self.template = await templates.publish(self.session.business_id, self.template.id)
-        except DomainError as error:
-            show_error(error)
-            return
+        await templates.save_draft(self.session.business_id, self.template.id, self.values)
+        self.template = await templates.publish(self.session.business_id, self.template.id)
         # Update in place: the form's inputs are bound to these very dicts.
         fresh = copy.deepcopy(templates.snapshot(self.template))
         self.values["design"].update(fresh.pop("design"))

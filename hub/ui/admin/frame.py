@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -129,6 +130,21 @@ def frame(session: Session, title: str) -> Iterator[ui.column]:
 def show_error(error: DomainError) -> None:
     """The UI's one translation of a domain error."""
     ui.notify(error.message, type="warning")
+
+
+def notifies_errors(handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """A page's event handler whose domain errors the person reads as a notice (`show_error`):
+    the page stays as it was, nothing half-done is shown as done."""
+
+    @functools.wraps(handler)
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await handler(*args, **kwargs)
+        except DomainError as error:
+            show_error(error)
+            return None
+
+    return run
 
 
 # The business's time zone per open page: times are shown as the owner lives them.

@@ -12,7 +12,7 @@ from hub.domain import lottery_pools
 from hub.errors import DomainError
 from hub.ui.admin import uploads
 from hub.ui.admin.designer import UPLOAD_CSS
-from hub.ui.admin.frame import Debounced, Section, Session, frame, show_error
+from hub.ui.admin.frame import Debounced, Section, Session, frame, notifies_errors, show_error
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin.section import input_row, section
 from hub.ui.live import subscribe
@@ -180,12 +180,9 @@ class PrizePools:
                 ).mark(f"pool-archive-{pool.id}")
 
     def picture_field(self, form: dict[str, Any]) -> None:
+        @notifies_errors
         async def received(e: events.UploadEventArguments) -> None:
-            try:
-                form["image_url"] = await uploads.store_image(self.session.business_id, "prize", await e.file.read())
-            except DomainError as error:
-                show_error(error)
-                return
+            form["image_url"] = await uploads.store_image(self.session.business_id, "prize", await e.file.read())
             ui.notify("Picture ready: it goes with the next prize you add.")
 
         ui.upload(

@@ -15,7 +15,7 @@ from hub.domain.visits import set_visit_window
 from hub.errors import DomainError, InvalidInput
 from hub.models import Location, StaffSeat
 from hub.runtime import runtime
-from hub.ui.admin.frame import Session, frame, show_error, when
+from hub.ui.admin.frame import Session, frame, notifies_errors, show_error, when
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin.section import input_row, section
 
@@ -133,12 +133,9 @@ def add_seat_form(session: Session, location: Location, refresh: Callable[[], ob
         login = ui.input("Login").props("outlined dense").mark(f"seat-new-login-{location.id}")
         pin = ui.input("PIN", value=new_pin()).props("outlined dense").mark(f"seat-new-pin-{location.id}")
 
+        @notifies_errors
         async def create() -> None:
-            try:
-                await add_seat(session.business_id, location.id, name.value or "", login.value or "", pin.value or "")
-            except DomainError as error:
-                show_error(error)
-                return
+            await add_seat(session.business_id, location.id, name.value or "", login.value or "", pin.value or "")
             ui.notify(
                 f"Staff login {login.value} created. Give the PIN to the staff: {pin.value}",
                 type="positive",
@@ -223,12 +220,9 @@ async def locations_page(session: Session) -> None:
                         "text-sm text-stone-500"
                     )
 
+    @notifies_errors
     async def create() -> None:
-        try:
-            await add_location(session.business_id, name.value or "")
-        except DomainError as error:
-            show_error(error)
-            return
+        await add_location(session.business_id, name.value or "")
         name.value = ""
         listing.refresh()
 

@@ -7,9 +7,8 @@ from typing import Any
 from nicegui import ui
 
 from hub.domain import campaigns, segments
-from hub.errors import DomainError
 from hub.models import Campaign
-from hub.ui.admin.frame import Debounced, Section, Session, frame, show_error, when
+from hub.ui.admin.frame import Debounced, Section, Session, frame, notifies_errors, when
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, channel_stats, progress_text
 from hub.ui.live import subscribe
@@ -65,11 +64,8 @@ def _draw(session: Session, data: list[tuple[Campaign, dict[str, Any]]], section
             ui.label(f"Created {when(campaign.created_at)}").classes("text-xs text-stone-400")
 
 
+@notifies_errors
 async def _cancel(session: Session, campaign: Campaign, section: Section) -> None:
-    try:
-        await campaigns.cancel_campaign(session.business_id, campaign.id)
-    except DomainError as error:
-        show_error(error)
-        return
+    await campaigns.cancel_campaign(session.business_id, campaign.id)
     ui.notify(f"“{campaign.name}” cancelled.")
     await section.reload()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from hub.domain import campaigns
-from hub.errors import DomainError
-from hub.ui.admin.frame import frame, show_error, when
+from hub.ui.admin.frame import frame, notifies_errors, when
 from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.admin.section import input_row, section
 from hub.ui.admin_campaigns.common import campaign_menu
@@ -29,12 +28,9 @@ async def messenger_page(session: Session) -> None:
         ).classes("text-green-800").mark("messenger-status")
         ui.button("Disconnect", on_click=disconnect).props("flat color=negative").mark("messenger-disconnect")
 
+    @notifies_errors
     async def connect() -> None:
-        try:
-            await campaigns.connect_messenger(session.business_id, url.value or "", token.value or "")
-        except DomainError as error:
-            show_error(error)
-            return
+        await campaigns.connect_messenger(session.business_id, url.value or "", token.value or "")
         token.value = ""
         ui.notify("Messenger gateway connected.", type="positive")
         status.refresh()

@@ -11,7 +11,7 @@ from hub import clock
 from hub.domain import campaigns, lottery_pools
 from hub.errors import DomainError
 from hub.models import Business, CardTemplate, Location
-from hub.ui.admin.frame import Session, frame, show_error
+from hub.ui.admin.frame import Session, frame, notifies_errors, show_error
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, enqueue, push_route_text
 from hub.workers.campaign_jobs import enqueue_campaign
@@ -182,28 +182,22 @@ class NewCampaign:
     def _segment(self) -> dict[str, Any]:
         return {k: v for k, v in self.segment.items() if v is not None and v != ""}
 
+    @notifies_errors
     async def count(self) -> None:
-        try:
-            reach = await campaigns.reach(self.session.business_id, self._segment())
-        except DomainError as error:
-            show_error(error)
-            return
+        reach = await campaigns.reach(self.session.business_id, self._segment())
         self.reach.text = (
             f"{reach['audience']} customers · PUSH reaches {push_route_text(reach)} · email {reach['email']} · "
             f"messenger {reach['messenger']}"
         )
 
+    @notifies_errors
     async def preview(self) -> None:
-        try:
-            shown = await campaigns.preview(
-                self.session.business_id,
-                subject=self.form["subject"],
-                body=self.form["body"] or "Your message",
-                attachment=clean_attachment(self.attachment) or None,
-            )
-        except DomainError as error:
-            show_error(error)
-            return
+        shown = await campaigns.preview(
+            self.session.business_id,
+            subject=self.form["subject"],
+            body=self.form["body"] or "Your message",
+            attachment=clean_attachment(self.attachment) or None,
+        )
         self.preview_subject.text = shown["subject"]
         show_email(self.frame, shown["html"])
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from nicegui import ui
 
 from hub.domain import inserts, lottery_pools
-from hub.errors import DomainError
 from hub.models import CardTemplate
 from hub.runtime import runtime
-from hub.ui.admin.frame import show_error
+from hub.ui.admin.frame import notifies_errors
 from hub.ui.admin.section import input_row, section
 
 
@@ -42,19 +41,16 @@ async def inserts_panel(business_id: int) -> None:
         pdf = await inserts.batch_pdf(batch, conf.secret_key, conf.public_url)
         ui.download.content(pdf, f"inserts-{batch.id}.pdf", "application/pdf")
 
+    @notifies_errors
     async def create() -> None:
-        try:
-            await inserts.create_batch(
-                business_id,
-                int(template.value or 0),
-                name=name.value or "",
-                size=int(size.value or 0),
-                kind=kind.value,
-                pool_id=pool.value if kind.value == "lottery" else None,
-            )
-        except DomainError as error:
-            show_error(error)
-            return
+        await inserts.create_batch(
+            business_id,
+            int(template.value or 0),
+            name=name.value or "",
+            size=int(size.value or 0),
+            kind=kind.value,
+            pool_id=pool.value if kind.value == "lottery" else None,
+        )
         name.value = ""
         ui.notify("Batch created: download the PDF to print it.", type="positive")
         batches.refresh()

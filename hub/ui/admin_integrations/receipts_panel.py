@@ -5,9 +5,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from hub.domain import lottery_pools, receipts
-from hub.errors import DomainError
 from hub.models import CardTemplate, Location, ReceiptKey
-from hub.ui.admin.frame import show_error, when
+from hub.ui.admin.frame import notifies_errors, when
 from hub.ui.admin.section import input_row, section
 
 
@@ -55,21 +54,18 @@ async def receipts_panel(business_id: int) -> None:
         await receipts.revoke_receipt_key(business_id, key.id)
         keys.refresh()
 
+    @notifies_errors
     async def create() -> None:
-        try:
-            key = await receipts.create_receipt_key(
-                business_id,
-                int(location.value or 0),
-                int(template.value or 0),
-                pool_id=pool.value,
-                min_amount=int(round((minimum.value or 0) * 100)),
-                amount_per_stamp=int(round(per_stamp.value * 100)) if per_stamp.value else None,
-                max_stamps=int(max_stamps.value or 1),
-                max_age_hours=int(max_age.value or 48),
-            )
-        except DomainError as error:
-            show_error(error)
-            return
+        key = await receipts.create_receipt_key(
+            business_id,
+            int(location.value or 0),
+            int(template.value or 0),
+            pool_id=pool.value,
+            min_amount=int(round((minimum.value or 0) * 100)),
+            amount_per_stamp=int(round(per_stamp.value * 100)) if per_stamp.value else None,
+            max_stamps=int(max_stamps.value or 1),
+            max_age_hours=int(max_age.value or 48),
+        )
         keys.refresh()
         with ui.dialog() as dialog, ui.card().classes("w-full sm:w-[600px] max-w-full").mark("receipt-secret-dialog"):
             ui.label("Receipt key created").classes("text-lg font-bold")

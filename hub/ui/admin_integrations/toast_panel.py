@@ -8,9 +8,8 @@ from hub.config import settings
 from hub.domain import businesses, toast_connections
 from hub.domain.templates import template_names
 from hub.domain.toast_connections import RULES, Rule
-from hub.errors import DomainError
 from hub.models import ToastConnection
-from hub.ui.admin.frame import show_error, when
+from hub.ui.admin.frame import notifies_errors, when
 
 
 def _cents(value: float | None) -> int:
@@ -50,23 +49,17 @@ async def toast_panel(business_id: int) -> None:
             restaurant_guid=(restaurant.value or "").strip(),
         )
 
+    @notifies_errors
     async def connect() -> None:
-        try:
-            connection, key = await toast_connections.connect_toast(
-                business_id, int(template.value or 0), rule_now(), location_id=location.value
-            )
-        except DomainError as error:
-            show_error(error)
-            return
+        connection, key = await toast_connections.connect_toast(
+            business_id, int(template.value or 0), rule_now(), location_id=location.value
+        )
         status.refresh()
         shown(connection, key)
 
+    @notifies_errors
     async def save() -> None:
-        try:
-            await toast_connections.update_rule(business_id, rule_now(), template_id=int(template.value or 0))
-        except DomainError as error:
-            show_error(error)
-            return
+        await toast_connections.update_rule(business_id, rule_now(), template_id=int(template.value or 0))
         ui.notify("Toast rule saved: checks accrued from now on follow it.", type="positive")
         status.refresh()
 

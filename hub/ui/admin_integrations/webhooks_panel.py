@@ -7,9 +7,8 @@ from collections.abc import Callable
 from nicegui import ui
 
 from hub.domain import webhooks
-from hub.errors import DomainError
 from hub.models import WebhookDelivery, WebhookEndpoint
-from hub.ui.admin.frame import show_error, when
+from hub.ui.admin.frame import notifies_errors, when
 from hub.ui.admin.section import input_row, section
 from hub.webhooks.reactions import enqueue_deliveries
 
@@ -78,14 +77,11 @@ async def webhooks_panel(business_id: int) -> Callable[[], None]:
                 else:
                     ui.label("")
 
+    @notifies_errors
     async def add() -> None:
-        try:
-            endpoint = await webhooks.create_endpoint(
-                business_id, url.value or "", list(events.value or []), description=""
-            )
-        except DomainError as error:
-            show_error(error)
-            return
+        endpoint = await webhooks.create_endpoint(
+            business_id, url.value or "", list(events.value or []), description=""
+        )
         url.value = ""
         endpoints.refresh()
         _secret_dialog(endpoint, "Webhook endpoint added")
@@ -100,13 +96,10 @@ async def webhooks_panel(business_id: int) -> Callable[[], None]:
         await webhooks.delete_endpoint(business_id, endpoint.id)
         endpoints.refresh()
 
+    @notifies_errors
     async def replay(delivery: WebhookDelivery) -> None:
-        try:
-            again = await webhooks.replay_delivery(business_id, delivery.id)
-            await enqueue_deliveries([again.id])
-        except DomainError as error:
-            show_error(error)
-            return
+        again = await webhooks.replay_delivery(business_id, delivery.id)
+        await enqueue_deliveries([again.id])
         ui.notify("Queued for delivery.", type="positive")
         log.refresh()
 

@@ -7,9 +7,8 @@ from nicegui import ui
 from hub.delivery.payments import configured_provider
 from hub.domain import billing, plans
 from hub.domain.plans import PLANS
-from hub.errors import DomainError
 from hub.runtime import runtime
-from hub.ui.admin.frame import Debounced, frame, show_error, when
+from hub.ui.admin.frame import Debounced, frame, notifies_errors, when
 from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.live import subscribe
 
@@ -34,18 +33,16 @@ def euros(cents: int) -> str:
 async def billing_page(session: Session):
     business_id = session.business_id
 
+    @notifies_errors
     async def change(plan: str) -> None:
-        try:
-            if plan == "free":
-                await billing.downgrade_to_free(business_id)
-                ui.notify("You are on Free Forever now.", type="positive")
-                summary.refresh()
-                return
-            public_url = runtime().settings.public_url
-            url = await billing.start_checkout(business_id, plan, configured_provider(), public_url)
-            ui.navigate.to(url)
-        except DomainError as error:
-            show_error(error)
+        if plan == "free":
+            await billing.downgrade_to_free(business_id)
+            ui.notify("You are on Free Forever now.", type="positive")
+            summary.refresh()
+            return
+        public_url = runtime().settings.public_url
+        url = await billing.start_checkout(business_id, plan, configured_provider(), public_url)
+        ui.navigate.to(url)
 
     @ui.refreshable
     async def summary() -> None:

@@ -8,14 +8,14 @@ from collections.abc import Awaitable, Callable
 
 from hub import admission
 from hub.domain import codes
-from hub.domain.customer_search import CardHit, search_cards
+from hub.domain.customer_search import CardHit, holder, search_cards
 from hub.domain.outcomes import ScanResult
-from hub.domain.scans import scan
+from hub.domain.scans import ensure_seat_signed_in, seat_scan
 from hub.domain.staff_sessions import SeatContext
 from hub.domain.visits import Visit, undo_stamp
-from hub.domain.vouchers import find_by_redeem_code, redeem_voucher, voucher_of_business, waiting_vouchers
+from hub.domain.vouchers import find_by_redeem_code, redeem_voucher, voucher_of_business
 from hub.errors import DomainError
-from hub.models import Card, Customer, StaffSeat, Voucher
+from hub.models import Card, Voucher
 from hub.runtime import runtime
 from hub.ui.scanner.verdicts import Verdict, Waiting, failure, from_error, from_result, undone
 
@@ -35,18 +35,9 @@ class Desk:
         key = key or new_key(via)
 
         async def run() -> Verdict:
-            if not vouchers and codes.parse_code(self.secret, code).kind == "voucher":
-                raise _VoucherAtKiosk()
             async with admission.slot():
-                result = await scan(
-                    self.ctx.business_id,
-                    code,
-                    secret=self.secret,
-                    seat_id=self.ctx.seat_id,
-                    location_id=self.ctx.location_id,
-                    idempotency_key=key,
-                    via=via,
-                    visit=visit,
+                result = await seat_scan(
+                    self.ctx, code, secret=self.secret, idempotency_key=key, via=via, visit=visit, vouchers=vouchers
                 )
             return await self._about(result, stamp_key=key)
 
@@ -102,20 +93,9 @@ class Desk:
         return await self._guard(run)
 
     async def _guard(self, run: Callable[[], Awaitable[Verdict]]) -> Verdict:
-        # A page stays open for a whole shift; a seat revoked (or its PIN reset) meanwhile must stop
-        # stamping at once, even should the page outlive the event that ends it.
-        seat = self.ctx.seat
-        if not await StaffSeat.exists(id=seat.id, revoked_at=None, password_hash=seat.password_hash):
-            return Verdict("rejected", "Signed out", "This staff login was revoked. Ask the owner.", reason="revoked")
         try:
+            await ensure_seat_signed_in(self.ctx)
             return await run()
-        except _VoucherAtKiosk:
-            return Verdict(
-                "notice",
-                "Vouchers at the counter, please",
-                "Show your voucher to our staff to receive your reward.",
-                reason="voucher_at_kiosk",
-            )
         except DomainError as error:
             return from_error(error)
         except Exception:
@@ -128,15 +108,9 @@ class Desk:
 
     @staticmethod
     async def _customer(card: Card) -> tuple[str | None, tuple[Waiting, ...]]:
-        """The holder's name and, as with every verdict about a card, what they can redeem now."""
-        customer = await Customer.get_or_none(id=card.customer_id)
-        waiting = tuple(Waiting(v.id, v.title) for v in (await waiting_vouchers([card.id]))[card.id])
-        return (customer.name if customer else None), waiting
+        name, waiting = await holder(card)
+        return name, tuple(Waiting(v.id, v.title) for v in waiting)
 
 
 def new_key(via: str) -> str:
     return f"{via}-{uuid.uuid4().hex}"
-
-
-class _VoucherAtKiosk(Exception):
-    """A customer alone at the kiosk must not redeem: nobody would hand the reward over."""

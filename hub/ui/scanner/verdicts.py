@@ -21,6 +21,8 @@ from hub.errors import (
     MalformedCode,
     NotFound,
     RateLimited,
+    SeatRevoked,
+    VoucherAtKiosk,
 )
 from hub.i18n import N_, Lang
 from hub.models import Card, CardTemplate
@@ -182,6 +184,10 @@ def undone(card: Card, template: CardTemplate, customer_name: str | None, waitin
 
 
 def from_error(error: DomainError) -> Verdict:
+    if isinstance(error, SeatRevoked):
+        return Verdict("rejected", "Signed out", "This staff login was revoked. Ask the owner.", reason="revoked")
+    if isinstance(error, VoucherAtKiosk):
+        return Verdict("notice", "Vouchers at the counter, please", error.message, reason=error.code)
     if error.code == "stale_code":  # a screenshot of a rotating card code
         return Verdict("rejected", "Rejected: expired code", error.message, reason=error.code)
     if isinstance(error, (MalformedCode, ForgedCode)):
