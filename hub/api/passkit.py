@@ -17,8 +17,9 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 from hub.api.types import db_int
 from hub.config import settings
-from hub.domain.cards import get_card_by_token
-from hub.models import Card, CardTemplate
+from hub.domain.cards import card_by_number, get_card_by_token
+from hub.domain.templates import template_by_id
+from hub.models import Card
 from hub.render import pass_images as images
 from hub.wallet import apple, passes, sync
 from hub.wallet.config import wallet_config
@@ -37,7 +38,7 @@ async def _card(pass_type_id: str, serial: str) -> Card | None:
     number = db_int(serial)
     if pass_type_id != wallet_config().apple.pass_type_id or number is None:
         return None
-    return await Card.get_or_none(number=number)
+    return await card_by_number(number)
 
 
 def _authorized(request: Request, card: Card | None) -> bool:
@@ -166,7 +167,7 @@ async def download_pass(token: str) -> Response:
 @router.get("/wallet/google/logo/{template_id}-{version}.png", include_in_schema=False)
 async def google_program_logo(template_id: str, version: str) -> Response:
     template_number, version_number = db_int(template_id), db_int(version)
-    template = await CardTemplate.get_or_none(id=template_number) if template_number else None
+    template = await template_by_id(template_number) if template_number else None
     if template is None or version_number is None:
         return Response(status_code=404)
     snapshot = await template_snapshot(template, version_number)

@@ -175,6 +175,20 @@ async def view_as_of(card: Card, event: CardEvent) -> CardView:
     )
 
 
+async def card_for_owner(
+    business_id: int, card_id: int, as_of: int | None = None
+) -> tuple[Card, CardEvent | None] | None:
+    """The business's own card, and the journal event to show it as of; None for another
+    business's card or an event not of this card, so ids cannot be probed."""
+    card = await Card.get_or_none(id=card_id, business_id=business_id)
+    if card is None:
+        return None
+    if as_of is None:
+        return card, None
+    event = await CardEvent.get_or_none(id=as_of, card_id=card.id)
+    return (card, event) if event is not None else None
+
+
 async def card_for_page(token: str) -> Card | None:
     """The card behind a page link, a deleted one included (its page offers a new card).
 

@@ -120,6 +120,16 @@ async def get_card(business_id: int, number: int) -> Card:
     return card
 
 
+async def card_by_number(number: int) -> Card | None:
+    """Card numbers are unique across businesses (a wallet pass's serial is one)."""
+    return await Card.get_or_none(number=number)
+
+
+async def card_by_id(card_id: int) -> Card | None:
+    """The card as it is now, deleted or not (a page showing it says which)."""
+    return await Card.get_or_none(id=card_id)
+
+
 async def get_card_by_token(token: str) -> Card | None:
     if not token or len(token) > 32:
         return None

@@ -119,6 +119,26 @@ async def get_template(business_id: int, template_id: int) -> CardTemplate:
     return template
 
 
+async def template_by_id(template_id: int) -> CardTemplate | None:
+    """Any business's template: for public assets addressed by id (a wallet's program logo)."""
+    return await CardTemplate.get_or_none(id=template_id)
+
+
+async def find_template(business_id: int, template_id: int) -> CardTemplate | None:
+    return await CardTemplate.get_or_none(id=template_id, business_id=business_id)
+
+
+async def brand_design(business_id: int) -> dict[str, Any]:
+    """The business's look as its first stamp card draws it (the scanner's app icon)."""
+    template = await CardTemplate.filter(business_id=business_id).order_by("id").first()
+    return dict(template.design or {}) if template else {}
+
+
+async def issued_cards(template_id: int) -> int:
+    """Cards of this template still in use: what a publish or a regeneration updates."""
+    return await Card.filter(template_id=template_id, deleted_at=None).count()
+
+
 async def template_names(business_id: int) -> dict[int, str]:
     """Oldest first, for the owner's pickers."""
     return dict(await CardTemplate.filter(business_id=business_id).order_by("id").values_list("id", "name"))

@@ -20,7 +20,9 @@ the fan-out):
 
 from hub.delivery.results import CHANNELS
 from hub.domain.campaigns.consent import (
+    current_preference,
     customer_for_token,
+    link_holder,
     link_messenger_contact,
     messenger_opt_in,
     messenger_opt_out,
@@ -39,7 +41,7 @@ from hub.domain.campaigns.creating import (
 )
 from hub.domain.campaigns.fan_out import due_scheduled, fan_out, insert_deliveries, pending_chunks, stalled
 from hub.domain.campaigns.grants import ensure_grant
-from hub.domain.campaigns.history import card_messages
+from hub.domain.campaigns.history import campaign_report, card_messages, recent_campaigns
 from hub.domain.campaigns.messenger import connect_messenger, disconnect_messenger, messenger_of
 from hub.domain.campaigns.placeholders import PLACEHOLDERS, render
 from hub.domain.campaigns.preview import preview, reach
@@ -60,12 +62,16 @@ __all__ = [
     "Transports",
     "available_channels",
     "cancel_campaign",
+    "campaign_report",
     "card_messages",
+    "recent_campaigns",
     "claim_ttl",
     "connect_messenger",
     "messenger_of",
     "create_campaign",
+    "current_preference",
     "customer_for_token",
+    "link_holder",
     "disconnect_messenger",
     "due_scheduled",
     "emit_progress",

@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from hub.clock import utcnow
 from hub.delivery.results import CHANNELS, MESSENGER_HINTS
 from hub.errors import InvalidInput, NotFound, Unauthorized
-from hub.models import Card, ContactPreference, Customer, MessengerIntegration
+from hub.models import Business, Card, ContactPreference, Customer, MessengerIntegration
 
 
 def unsubscribe_token(secret: bytes, customer_id: int) -> str:
@@ -27,6 +27,20 @@ def customer_for_token(secret: bytes, token: str) -> int | None:
     except ValueError:
         return None
     return customer_id if hmac.compare_digest(unsubscribe_token(secret, customer_id), f"{raw_id}.{mac}") else None
+
+
+async def link_holder(secret: bytes, token: str) -> tuple[Customer, Business] | None:
+    """Whose unsubscribe link this is: the customer and their business; None for a link that
+    is not valid (forged, or its customer is gone)."""
+    customer_id = customer_for_token(secret, token)
+    customer = await Customer.get_or_none(id=customer_id) if customer_id else None
+    business = await Business.get_or_none(id=customer.business_id) if customer else None
+    return (customer, business) if customer and business else None
+
+
+async def current_preference(customer_id: int) -> ContactPreference | None:
+    """What the customer chose so far; None while they never unsubscribed from anything."""
+    return await ContactPreference.get_or_none(customer_id=customer_id)
 
 
 async def preference(customer_id: int) -> ContactPreference:

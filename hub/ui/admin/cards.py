@@ -10,12 +10,12 @@ from nicegui import ui
 
 from hub import clock
 from hub.api.types import IdPath, IdQuery
-from hub.domain import campaigns, card_list, journal
+from hub.domain import businesses, campaigns, card_list, journal
 from hub.domain.cards import delete_card
 from hub.domain.stamps import adjust_stamps
+from hub.domain.templates import template_names
 from hub.domain.vouchers import issue_manual_voucher
 from hub.errors import DomainError, NotFound
-from hub.models import CardTemplate, Location
 from hub.render import colours
 from hub.ui.admin.frame import Debounced, Section, Session, frame, notifies_errors, show_error, when
 from hub.ui.admin.owner_pages import admin_page
@@ -97,8 +97,8 @@ class CardsView:
 
     async def build(self) -> None:
         business_id = self.session.business_id
-        self.locations = {loc.id: loc.name for loc in await Location.filter(business_id=business_id).order_by("id")}
-        self.templates = {t.id: t.name for t in await CardTemplate.filter(business_id=business_id).order_by("id")}
+        self.locations = {loc.id: loc.name for loc in await businesses.locations_of(business_id)}
+        self.templates = await template_names(business_id)
         if self.filters["template_id"] not in self.templates:
             self.filters["template_id"] = ""
         with frame(self.session, "User Stamp Cards"):

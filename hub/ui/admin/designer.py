@@ -11,7 +11,6 @@ from nicegui import events, ui
 from hub.api.types import IdPath
 from hub.domain import lottery, lottery_pools, setup, templates
 from hub.errors import DomainError
-from hub.models import Card
 from hub.ui.admin import previews, uploads
 from hub.ui.admin.frame import Session, frame, notifies_errors, show_error
 from hub.ui.admin.owner_pages import admin_page
@@ -134,7 +133,7 @@ async def designer_page(session: Session, template_id: IdPath) -> None:
             ui.label("This stamp card does not exist.").classes("text-lg").mark("not-found")
         return None
     values = await templates.load_draft(session.business_id, template.id)
-    issued = await Card.filter(template_id=template.id, deleted_at=None).count()
+    issued = await templates.issued_cards(template.id)
     await Designer(session, template, values, issued).build()
     return None
 
@@ -351,7 +350,7 @@ class Designer:
     async def confirm_publish(self) -> None:
         """Regenerate changes every issued card at once: the owner confirms, seeing how many."""
         changed = templates.mechanics_changed(self.template, self.values)
-        issued = await Card.filter(template_id=self.template.id, deleted_at=None).count()
+        issued = await templates.issued_cards(self.template.id)
         if not issued:
             await self.publish()
             return
@@ -386,7 +385,7 @@ class Designer:
         fresh = copy.deepcopy(templates.snapshot(self.template))
         self.values["design"].update(fresh.pop("design"))
         self.values.update({k: v for k, v in fresh.items()})
-        self.issued = await Card.filter(template_id=self.template.id, deleted_at=None).count()
+        self.issued = await templates.issued_cards(self.template.id)
         self._status()
         self.warning.refresh()
         self._show_progress(0, self.issued, False)  # the `template.published` reaction queues the job

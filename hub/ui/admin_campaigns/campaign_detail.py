@@ -10,7 +10,6 @@ from nicegui import ui
 from hub.api.types import IdPath
 from hub.domain import campaigns, segments
 from hub.errors import NotFound
-from hub.models import Campaign, CampaignDelivery, Card
 from hub.ui.admin.frame import Debounced, Section, frame, when
 from hub.ui.admin.owner_pages import Session, admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, REASONS, campaign_menu, channel_stats, progress_text
@@ -32,7 +31,7 @@ async def campaign_page(session: Session, campaign_id: IdPath) -> RedirectRespon
         if campaign.attachment:
             what = campaign.attachment.get("title") or "a lottery slot"
             ui.label(f"Each recipient gets: {what}").classes("text-stone-500")
-        section = Section(lambda: _load(campaign.id), _draw)
+        section = Section(lambda: _load(session.business_id, campaign.id), _draw)
         await section.reload()
     refresh = Debounced(section.reload, 0.3)
     subscribe(
@@ -42,11 +41,8 @@ async def campaign_page(session: Session, campaign_id: IdPath) -> RedirectRespon
     return None
 
 
-async def _load(campaign_id: int) -> dict[str, Any]:
-    campaign = await Campaign.get(id=campaign_id)
-    problems = await CampaignDelivery.filter(campaign_id=campaign_id, status="failed").order_by("-id").limit(50)
-    numbers = dict(await Card.filter(id__in=[p.card_id for p in problems]).values_list("id", "number"))
-    return {"campaign": campaign, "stats": await campaigns.stats(campaign_id), "problems": problems, "numbers": numbers}
+async def _load(business_id: int, campaign_id: int) -> dict[str, Any]:
+    return await campaigns.campaign_report(business_id, campaign_id)
 
 
 def _draw(data: dict[str, Any]) -> None:

@@ -35,13 +35,7 @@ async def campaigns_page(session: Session) -> None:
 
 
 async def _load(session: Session) -> list[tuple[Campaign, dict[str, Any]]]:
-    rows = (
-        await Campaign.filter(business_id=session.business_id, kind__in=["broadcast", "direct"])
-        .order_by("-id")
-        .limit(100)
-    )
-    numbers = await campaigns.stats_for([c.id for c in rows])
-    return [(c, numbers[c.id]) for c in rows]
+    return await campaigns.recent_campaigns(session.business_id)
 
 
 def _draw(session: Session, data: list[tuple[Campaign, dict[str, Any]]], section: Section) -> None:

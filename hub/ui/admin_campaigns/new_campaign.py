@@ -8,9 +8,9 @@ from typing import Any
 from nicegui import ui
 
 from hub import clock
-from hub.domain import campaigns, lottery_pools
+from hub.domain import businesses, campaigns, lottery_pools
+from hub.domain.templates import template_names
 from hub.errors import DomainError
-from hub.models import Business, CardTemplate, Location
 from hub.ui.admin.frame import Session, frame, notifies_errors, show_error
 from hub.ui.admin.owner_pages import admin_page
 from hub.ui.admin_campaigns.common import CHANNEL_LABELS, campaign_menu, enqueue, push_route_text
@@ -100,12 +100,12 @@ class NewCampaign:
 
     async def build(self) -> None:
         business_id = self.session.business_id
-        business = await Business.get(id=business_id)
+        business = await businesses.get_business(business_id)
         self.zone = clock.zone(business.timezone)
         available = await campaigns.available_channels(business_id)
         self.channels = {c: c in available for c in CHANNEL_LABELS}
-        locations = dict(await Location.filter(business_id=business_id).values_list("id", "name"))
-        templates = dict(await CardTemplate.filter(business_id=business_id).values_list("id", "name"))
+        locations = {loc.id: loc.name for loc in await businesses.locations_of(business_id)}
+        templates = await template_names(business_id)
         pools = await lottery_pools.pool_choices(business_id)
         with frame(self.session, "Campaigns"):
             campaign_menu("")

@@ -10,7 +10,6 @@ from nicegui import ui
 from hub.domain import campaigns
 from hub.errors import DomainError
 from hub.i18n import N_
-from hub.models import Business, ContactPreference, Customer
 from hub.runtime import runtime
 from hub.ui.card_page.frame import frame, page_language
 
@@ -20,9 +19,7 @@ UNSUBSCRIBE = N_("Unsubscribe")
 
 async def unsubscribe_page(request: Request, token: str, lang: str | None = None) -> None:
     secret = runtime().settings.secret_key
-    customer_id = campaigns.customer_for_token(secret, token)
-    customer = await Customer.get_or_none(id=customer_id) if customer_id else None
-    business = await Business.get_or_none(id=customer.business_id) if customer else None
+    customer, business = await campaigns.link_holder(secret, token) or (None, None)
     language = page_language(
         request, lang, (customer.language if customer else None) or (business.language if business else None)
     )
@@ -35,7 +32,7 @@ async def unsubscribe_page(request: Request, token: str, lang: str | None = None
 
         @ui.refreshable
         async def body() -> None:
-            pref = await ContactPreference.get_or_none(customer_id=customer.id)
+            pref = await campaigns.current_preference(customer.id)
             email_off = pref is not None and pref.email_unsubscribed_at is not None
             all_off = pref is not None and all(
                 getattr(pref, f"{c}_unsubscribed_at") is not None for c in ("email", "messenger", "push")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from nicegui import ui
 
 from hub.domain import inserts, lottery_pools
-from hub.models import CardTemplate
+from hub.domain.templates import template_names
 from hub.runtime import runtime
 from hub.ui.admin.frame import notifies_errors
 from hub.ui.admin.section import input_row, section
 
 
 async def inserts_panel(business_id: int) -> None:
-    templates = {t.id: t.name for t in await CardTemplate.filter(business_id=business_id).order_by("id")}
+    templates = await template_names(business_id)
     pools = await lottery_pools.pool_choices(business_id)
 
     @ui.refreshable

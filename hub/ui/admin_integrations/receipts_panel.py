@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from hub.domain import lottery_pools, receipts
-from hub.models import CardTemplate, Location, ReceiptKey
+from hub.domain import businesses, lottery_pools, receipts
+from hub.domain.templates import template_names
+from hub.models import ReceiptKey
 from hub.ui.admin.frame import notifies_errors, when
 from hub.ui.admin.section import input_row, section
 
@@ -23,8 +24,8 @@ def _rule(key: ReceiptKey) -> str:
 
 
 async def receipts_panel(business_id: int) -> None:
-    locations = {loc.id: loc.name for loc in await Location.filter(business_id=business_id).order_by("id")}
-    templates = {t.id: t.name for t in await CardTemplate.filter(business_id=business_id).order_by("id")}
+    locations = {loc.id: loc.name for loc in await businesses.locations_of(business_id)}
+    templates = await template_names(business_id)
     pools = {None: "— stamps —", **await lottery_pools.pool_choices(business_id)}
 
     @ui.refreshable

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import ui
 
 from hub.api.types import BigIdQuery, IdPath
-from hub.models import Card, CardEvent
+from hub.domain.card_view import card_for_owner
 from hub.ui.admin.frame import owner_session
 from hub.ui.card_page.frame import frame, not_found, page_language
 from hub.ui.card_page.live_card import LiveCard
@@ -29,13 +29,11 @@ async def customer_view_page(
         target = path + (f"?as_of={as_of}" if as_of is not None else "")
         return RedirectResponse(f"{LOGIN_PATH}?next={quote(target)}", status_code=303)
     # Another business's card is "not found", never "forbidden": ids must not be probeable.
-    card = await Card.get_or_none(id=card_id, business_id=session.business_id)
-    event = None
-    if card is not None and as_of is not None:
-        event = await CardEvent.get_or_none(id=as_of, card_id=card.id)
-    if card is None or (as_of is not None and event is None):
+    found = await card_for_owner(session.business_id, card_id, as_of)
+    if found is None:
         not_found(language, _("Not found."), path)
         return None
+    card, event = found
     with frame(language, _("Customer view"), path, as_of=as_of):
         with (
             ui.row()
@@ -49,6 +47,6 @@ async def customer_view_page(
                     ui.label(_("As of {date}", date=language.datetime_text(event.created_at))).classes("text-xs").mark(
                         "as-of"
                     )
-        live = LiveCard(card, language, read_only=True, as_of=event)
+        live = LiveCard(card, language, as_of=event)
         await live.build()
     return None

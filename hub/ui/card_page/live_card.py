@@ -1,4 +1,5 @@
-"""The customer's card, live: the page behind /c/<token> and the admin's read-only replica."""
+"""The admin's read-only replica of a customer's card page, live (the customer's own page is
+server-rendered: card_routes.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from nicegui import context, ui
 
 from hub.domain import codes
 from hub.domain.card_view import CardView, current_view, view_as_of
-from hub.domain.lottery import unrevealed_draws
+from hub.domain.cards import card_by_id
 from hub.i18n import Lang
 from hub.models import Card, CardEvent
 from hub.render.qr import svg_data_url
 from hub.runtime import runtime
 from hub.ui.card_page import views
-from hub.ui.card_page.spin import LotterySpinner
 from hub.ui.live import subscribe
 
 COALESCE_SECONDS = 0.05
@@ -39,17 +39,15 @@ class LiveCard:
     same, current picture.
     """
 
-    def __init__(self, card: Card, lang: Lang, *, read_only: bool = False, as_of: CardEvent | None = None) -> None:
+    def __init__(self, card: Card, lang: Lang, *, as_of: CardEvent | None = None) -> None:
         self.card = card
         self.token = card.token
         self.lang = lang
-        self.read_only = read_only
         self.as_of = as_of
         self.secret = runtime().settings.secret_key
         self.shown_stamps: int | None = None
         self.qr: ui.image | None = None
         self.window = codes.rotation_window()
-        self.spinner: LotterySpinner | None = None
         self.connections = 0
         self.refresh_scheduled = False
         # Two redraws at once (a live event and a reconnect) would each clear the body and
@@ -63,15 +61,13 @@ class LiveCard:
     async def load(self) -> CardView | None:
         if self.as_of is not None:
             return await view_as_of(self.card, self.as_of)
-        card = await Card.get_or_none(id=self.card.id)
+        card = await card_by_id(self.card.id)
         if card is None:
             return None
         self.card = card
-        return await current_view(card, hide_unrevealed_prizes=not self.read_only)
+        return await current_view(card, hide_unrevealed_prizes=False)
 
     async def build(self) -> None:
-        if not self.read_only:
-            self.spinner = LotterySpinner(self.token, self.lang, self.redraw)
         if self.as_of is None:
             # Subscribed before reading: a stamp that lands during the read starts a redraw,
             # which waits for this first draw and then shows it.
@@ -84,9 +80,6 @@ class LiveCard:
         if self.as_of is None:
             ui.timer(1.0, self.rotate)
             context.client.on_connect(self.on_connect)
-        if self.spinner:
-            for draw in await unrevealed_draws(self.card.id):
-                self.spinner.enqueue(draw.id)
 
     async def read(self) -> tuple[CardView | None, list[dict[str, Any]]]:
         view = await self.load()
@@ -122,11 +115,9 @@ class LiveCard:
             return
         if not self.built:
             # A timer started now would make NiceGUI answer with the half-built page; the
-            # build redraws once it is done, and queues the draws not yet watched itself.
+            # build redraws once it is done.
             self.missed = True
             return
-        if event.get("type") == "lottery.drawn" and self.spinner:
-            self.spinner.enqueue(int(event["draw_id"]))
         self._refresh_soon()
 
     def _refresh_soon(self) -> None:
@@ -158,9 +149,6 @@ class LiveCard:
         # during the handshake itself can be lost, and so can what was drawn while away.
         self.resend = True
         self._refresh_soon()
-        if self.spinner:
-            for draw in await unrevealed_draws(self.card.id):
-                self.spinner.enqueue(draw.id)
 
     def rotate(self) -> None:
         """Swap in the next window's code; no database involved."""

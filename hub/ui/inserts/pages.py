@@ -18,11 +18,13 @@ from fastapi.responses import RedirectResponse
 from nicegui import context, ui
 
 from hub.domain import inserts, joining, receipts
+from hub.domain.cards import card_by_id, get_card_by_token
 from hub.domain.inserts import Claim
 from hub.domain.lottery import prize_titles
+from hub.domain.templates import get_template
 from hub.errors import DomainError
 from hub.i18n import N_, Lang
-from hub.models import Card, CardTemplate
+from hub.models import Card
 from hub.runtime import runtime
 from hub.ui.card_page.frame import declare_language, page_language
 from hub.ui.card_page.remembered import remember_card, remembered_token
@@ -63,7 +65,7 @@ async def _card_for(template_id: int, handed_over: str | None) -> Card | None:
     (`?card=<token>`, the same secret as the card page's own URL) or the remembered one."""
     for token in (handed_over, remembered_token(template_id)):
         if token:
-            card = await Card.get_or_none(token=token, deleted_at=None)
+            card = await get_card_by_token(token)
             if card is not None and card.template_id == template_id:
                 return card
     return None
@@ -167,8 +169,8 @@ async def insert_page(request: Request, code: str, card: str | None = None, lang
             ok=claim.outcome != "rejected",
             marker="claim-ok" if claim.outcome != "rejected" else "claim-rejected",
         )
-        fresh = claim.card or await Card.get(id=holder.id)
-        template = await CardTemplate.get(id=fresh.template_id)
+        fresh = claim.card or await card_by_id(holder.id) or holder
+        template = await get_template(fresh.business_id, fresh.template_id)
         render_card(
             template.design or {},
             stamps=fresh.stamps,

@@ -15,6 +15,7 @@ from nicegui.events import GenericEventArguments
 from hub.domain import staff_sessions
 from hub.domain.lottery import prize_titles
 from hub.domain.staff_sessions import SeatContext
+from hub.domain.templates import find_template
 from hub.errors import DomainError, RateLimited
 from hub.i18n import N_, Lang
 from hub.models import CardTemplate
@@ -84,7 +85,7 @@ class Kiosk:
 
     async def show(self, verdict: Verdict) -> None:
         headline, detail = for_customer(verdict, self.ctx.business.name, self.lang)
-        template = await CardTemplate.get_or_none(id=verdict.template_id) if verdict.template_id else None
+        template = await find_template(self.ctx.business_id, verdict.template_id) if verdict.template_id else None
         prizes = await prize_titles(template) if template is not None else []
         colour, icon = TONE_STYLE[verdict.tone]
         self._shown += 1

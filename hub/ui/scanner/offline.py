@@ -22,8 +22,8 @@ from hub.clock import utcnow, zone
 from hub.domain import queued_scans
 from hub.domain.outcomes import ScanResult
 from hub.domain.staff_sessions import SESSION_KEY, SeatContext
+from hub.domain.templates import brand_design
 from hub.errors import DomainError
-from hub.models import CardTemplate
 from hub.render.pass_images import app_icon
 from hub.runtime import runtime
 from hub.scanning.wedge import clean_burst
@@ -70,8 +70,7 @@ async def _seat() -> SeatContext | None:
 async def _design(ctx: SeatContext | None) -> dict[str, Any]:
     if ctx is None:
         return {}
-    template = await CardTemplate.filter(business_id=ctx.business_id).order_by("id").first()
-    return dict(template.design or {}) if template else {}
+    return await brand_design(ctx.business_id)
 
 
 async def manifest(surface: str) -> Response:
