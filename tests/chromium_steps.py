@@ -13,6 +13,13 @@ from hub.domain.stamps import adjust_stamps
 from hub.models import Card
 from tests.browser.conftest import autopilot_on, scanner_types
 
+PHONE = {"width": 390, "height": 844}  # the size most customers and owners hold
+
+
+async def fits_the_phone(page: Page) -> None:
+    """Nothing sticks out sideways: no horizontal scrolling on the phone."""
+    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
 
 async def owner_signs_in(page: Page, shop) -> None:
     await page.goto("/admin/login")

@@ -239,3 +239,21 @@ def web_server(database) -> Iterator[Server]:
     starts its own."""
     with running_server() as server:
         yield server
+
+
+@pytest.fixture
+async def phone390(browser, web_server):
+    """A 390 x 844 phone, the size most customers and owners hold, on the shared server."""
+    from tests.chromium_steps import PHONE  # its steps import this module's settings
+
+    ctx = await browser.new_context(
+        base_url=web_server.url,
+        viewport=PHONE,
+        device_scale_factor=3,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+    )
+    ctx.set_default_timeout(20_000)  # a loaded CI machine is slow to answer
+    yield ctx
+    await ctx.close()

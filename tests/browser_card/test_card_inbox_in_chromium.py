@@ -3,10 +3,8 @@ card page is open, it arrives live with its unread badge, and opening it marks i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from hub.models import InboxMessage
 from tests.chromium_steps import until_connected
@@ -14,21 +12,6 @@ from tests.factories import new_card
 from tests.inbox.sending import send_to_card
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-async def phone390(browser: Browser, card_server) -> AsyncIterator[BrowserContext]:
-    ctx = await browser.new_context(
-        base_url=card_server.url,
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="en-GB",
-    )
-    ctx.set_default_timeout(15_000)
-    yield ctx
-    await ctx.close()
 
 
 async def test_a_message_arrives_live_with_its_badge_and_opening_it_marks_it_read(

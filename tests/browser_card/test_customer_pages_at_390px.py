@@ -4,38 +4,22 @@ shared phone can get its own card, and a page whose network slept wakes to the n
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from hub.domain.cards import delete_card
 from hub.models import Card
-from tests.chromium_steps import join, stamp_through_the_api, until_connected
+from tests.chromium_steps import fits_the_phone, join, stamp_through_the_api, until_connected
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 SLEEP_SECONDS = 30
-
-
-@pytest.fixture
-async def phone390(browser: Browser, card_server) -> AsyncIterator[BrowserContext]:
-    ctx = await browser.new_context(
-        base_url=card_server.url, viewport=PHONE, device_scale_factor=3, is_mobile=True, has_touch=True, locale="en-GB"
-    )
-    ctx.set_default_timeout(20_000)  # a loaded CI machine is slow to answer
-    yield ctx
-    await ctx.close()
 
 
 @pytest.fixture
 async def page390(phone390: BrowserContext) -> Page:
     return await phone390.new_page()
-
-
-async def fits_the_phone(page: Page) -> None:
-    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 async def test_a_deleted_cards_page_offers_a_new_card(page390: Page, shop, artifacts):

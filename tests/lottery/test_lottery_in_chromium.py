@@ -4,42 +4,22 @@ the admin, and a customer's full card plays its draw live on the card page."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from hub.domain import codes, lottery, lottery_pools, templates
 from hub.i18n import Lang
 from hub.models import LotteryDraw, Prize, PrizePool
 from hub.ui.card_page.reward import reward_text
+from tests.chromium_steps import fits_the_phone
 from tests.factories import make_shop
 from tests.servers import ROOT, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PHONE = {"width": 390, "height": 844}
 ARTIFACTS = ROOT / "test-artifacts"
-
-
-@pytest.fixture(scope="module")
-def server(web_server) -> Iterator[Server]:
-    yield web_server
-
-
-@pytest.fixture
-async def phone(browser: Browser, server: Server) -> AsyncIterator[BrowserContext]:
-    ctx = await browser.new_context(
-        base_url=server.url, viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-GB"
-    )
-    ctx.set_default_timeout(20_000)
-    yield ctx
-    await ctx.close()
-
-
-async def fits_the_phone(page: Page) -> None:
-    assert await page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 async def typed(page: Page, label: str, text: str, *, scope=None) -> None:
@@ -48,10 +28,10 @@ async def typed(page: Page, label: str, text: str, *, scope=None) -> None:
     await field.press_sequentially(text, delay=60)
 
 
-async def test_an_owner_sets_up_a_pool_with_prizes_on_a_phone(phone: BrowserContext):
+async def test_an_owner_sets_up_a_pool_with_prizes_on_a_phone(phone390: BrowserContext):
     ARTIFACTS.mkdir(exist_ok=True)
     shop = await make_shop()
-    page = await phone.new_page()
+    page = await phone390.new_page()
     await page.goto("/admin/login")
     await typed(page, "Email", shop.owner_email)
     await typed(page, "Password", shop.owner_password)
@@ -99,7 +79,7 @@ async def test_an_owner_sets_up_a_pool_with_prizes_on_a_phone(phone: BrowserCont
     await expect(box.get_by_text("100.0 % · weight 1 · 2 left · 1 won")).to_be_visible()
 
 
-async def test_a_full_card_plays_its_draw_live_on_the_card_page(phone: BrowserContext, server: Server, secret):
+async def test_a_full_card_plays_its_draw_live_on_the_card_page(phone390: BrowserContext, web_server: Server, secret):
     shop = await make_shop(stamps_required=2, reward_title="Free coffee")
     pool = await lottery_pools.create_pool(shop.business_id, "Card draw", template_id=shop.template.id)
     for title in ("Free cake", "Tote bag", "Free coffee"):
@@ -107,14 +87,14 @@ async def test_a_full_card_plays_its_draw_live_on_the_card_page(phone: BrowserCo
     await templates.publish(
         shop.business_id, shop.template.id, {**templates.snapshot(shop.template), "reward_type": "lottery"}
     )
-    page = await phone.new_page()
+    page = await phone390.new_page()
     await page.goto(f"/c/{shop.card.token}")
     promise = reward_text(Lang("en"), "Free coffee", ["Free cake", "Tote bag", "Free coffee"])
     assert promise.startswith("Fill the card: spin for Free cake, Tote bag")
     await expect(page.get_by_text(promise)).to_be_visible()
     await expect(page.get_by_text("Reward: Free coffee")).to_have_count(0)
 
-    async with httpx.AsyncClient(base_url=server.url, timeout=10) as api:
+    async with httpx.AsyncClient(base_url=web_server.url, timeout=10) as api:
         for _ in range(2):
             response = await api.post(
                 "/api/v1/scans",
