@@ -52,6 +52,7 @@ from hub import clock, db  # noqa: E402
 from hub.api.app import create_api_app  # noqa: E402
 from hub.config import settings  # noqa: E402
 from hub.realtime.redis import async_redis  # noqa: E402
+from tests.contexts import close_context  # noqa: E402
 from tests.factories import Shop, make_shop  # noqa: E402
 from tests.servers import Server, running_server  # noqa: E402
 
@@ -221,7 +222,9 @@ async def browser():
             ],
         )
         yield chromium
-        await chromium.close()
+        # Bounded like every context's close: the run's end must not wait on a stalled browser.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(chromium.close(), 30)
 
 
 @pytest.fixture
@@ -256,4 +259,4 @@ async def phone390(browser, web_server):
     )
     ctx.set_default_timeout(20_000)  # a loaded CI machine is slow to answer
     yield ctx
-    await ctx.close()
+    await close_context(ctx)

@@ -19,6 +19,7 @@ from hub.config import settings
 from hub.realtime.redis import async_redis
 from tests.camera import CAMERA_FILE, qr_scene, show_to_camera, write_y4m  # noqa: F401
 from tests.conftest import REDIS_URL
+from tests.contexts import close_context
 from tests.servers import Server
 
 # Generous for machines under load; a passing assertion returns as soon as it holds.
@@ -36,7 +37,7 @@ async def context(browser: Browser, server: Server) -> AsyncIterator[BrowserCont
     ctx = await browser.new_context(base_url=server.url, permissions=["camera"])
     ctx.set_default_timeout(15_000)
     yield ctx
-    await ctx.close()
+    await close_context(ctx)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from playwright.async_api import Browser, expect
 from hub.i18n import Lang, catalog, problems, template_ids
 from tests.browser.conftest import sign_in
 from tests.catalogues import stand_in, write_catalogue
+from tests.contexts import close_context
 from tests.servers import ROOT, Server, running_server
 
 pytestmark = pytest.mark.browser
@@ -55,4 +56,4 @@ async def test_the_kiosk_in_arabic_reads_from_the_right(browser: Browser, server
         assert await kiosk.evaluate("document.documentElement.scrollWidth") <= TABLET["width"]
         await kiosk.screenshot(path=artifacts_dir / "kiosk-arabic-1024px.png")
     finally:
-        await context.close()
+        await close_context(context)

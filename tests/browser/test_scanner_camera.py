@@ -9,6 +9,7 @@ from playwright.async_api import Browser, expect
 from hub.domain import codes
 from hub.models import Card, CardEvent
 from tests.browser.conftest import show_to_camera, sign_in
+from tests.contexts import close_context
 from tests.factories import make_shop
 
 pytestmark = pytest.mark.browser
@@ -36,5 +37,5 @@ async def test_the_camera_stamps_the_card_and_the_card_page_updates_live(browser
         assert (event.seat_id, event.detail["source"]) == (shop.seat.id, "camera")
     finally:
         show_to_camera(None)
-        await staff.close()
-        await customer.close()
+        await close_context(staff)
+        await close_context(customer)

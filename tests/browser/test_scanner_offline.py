@@ -13,6 +13,7 @@ from hub.domain import codes
 from hub.domain.vouchers import issue_manual_voucher
 from hub.models import Card, CardEvent, Voucher, VoucherState
 from tests.browser.conftest import autopilot_on, scanner_types, sign_in
+from tests.contexts import close_context
 from tests.factories import Shop, make_shop, new_card
 from tests.servers import Server, free_port, start_server, stop_server
 
@@ -74,7 +75,7 @@ async def staff(browser: Browser, web: Restartable) -> AsyncIterator[BrowserCont
     ctx = await browser.new_context(base_url=web.url)
     ctx.set_default_timeout(20_000)
     yield ctx
-    await ctx.close()
+    await close_context(ctx)
 
 
 async def ready_for_offline(page: Page) -> None:
@@ -135,7 +136,7 @@ async def test_scans_taken_while_the_server_is_down_land_once_when_it_is_back(
         assert await page.evaluate(QUEUE) == []
         await expect(card_page.get_by_text("1 / 8")).to_be_visible(timeout=30_000)
     finally:
-        await customer.close()
+        await close_context(customer)
 
 
 async def test_two_tabs_sending_the_same_queue_stamp_each_card_once(staff: BrowserContext, web: Restartable, secret):

@@ -12,6 +12,7 @@ from hub.domain import codes
 from hub.domain.stamps import adjust_stamps
 from hub.domain.vouchers import issue_manual_voucher
 from tests.browser.conftest import qr_scene, sign_in
+from tests.contexts import close_context
 from tests.factories import make_shop
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ async def phone(browser: Browser, server) -> BrowserContext:
     ctx.set_default_timeout(15_000)
     await ctx.add_init_script(RECORD_CAMERA)
     yield ctx
-    await ctx.close()
+    await close_context(ctx)
 
 
 async def fits_the_width(page: Page) -> None:

@@ -12,6 +12,7 @@ from hub.domain.vouchers import issue_manual_voucher
 from hub.models import Voucher, VoucherState
 from tests.browser.conftest import autopilot_on, scanner_types, show_to_camera, sign_in
 from tests.chromium_steps import earn_the_reward, redeem
+from tests.contexts import close_context
 from tests.factories import make_shop
 
 pytestmark = pytest.mark.browser
@@ -93,4 +94,4 @@ async def test_the_kiosk_tells_a_customer_with_a_reward_to_show_the_card_to_the_
         await expect(kiosk.get_by_role("button", name="Redeem Free coffee")).to_have_count(0)
     finally:
         show_to_camera(None)
-        await context.close()
+        await close_context(context)

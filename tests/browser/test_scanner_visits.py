@@ -15,6 +15,7 @@ from hub.domain.stamps import adjust_stamps
 from hub.models import Card, CardEvent
 from tests.browser.conftest import autopilot_on, scanner_types, sign_in
 from tests.chromium_steps import earn_the_reward, redeem
+from tests.contexts import close_context
 from tests.factories import make_shop
 
 pytestmark = pytest.mark.browser
@@ -80,7 +81,7 @@ async def test_two_seats_reading_the_same_card_at_once_give_one_stamp(browser: B
         assert await CardEvent.filter(card_id=shop.card.id, kind="stamp").count() == 1
     finally:
         for ctx in contexts:
-            await ctx.close()
+            await close_context(ctx)
 
 
 async def test_undo_takes_the_last_stamp_back_and_the_card_page_follows_live(
@@ -107,7 +108,7 @@ async def test_undo_takes_the_last_stamp_back_and_the_card_page_follows_live(
         await scanner_types(page, code)  # the undone stamp was no visit
         await expect(page.get_by_text("Stamped 1 / 8")).to_be_visible()
     finally:
-        await customer.close()
+        await close_context(customer)
 
 
 async def test_a_stamp_whose_reward_was_handed_over_cannot_be_undone(page: Page, secret):

@@ -9,6 +9,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.chromium_steps import owner_signs_in
+from tests.contexts import close_context
 from tests.factories import make_shop
 from tests.servers import Server, running_server
 
@@ -43,5 +44,5 @@ async def test_the_seat_link_opens_the_scanner_with_the_login_filled_in(browser:
         await scanner.keyboard.press("Enter")
         await expect(scanner.get_by_text("Main Street · Bar Counter")).to_be_visible()
     finally:
-        await counter.close()
-        await owner.close()
+        await close_context(counter)
+        await close_context(owner)

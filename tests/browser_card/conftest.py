@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page
 
+from tests.contexts import close_context
 from tests.servers import ROOT, Server
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -33,7 +34,7 @@ async def phone(browser: Browser, card_server: Server) -> AsyncIterator[BrowserC
     )
     ctx.set_default_timeout(15_000)
     yield ctx
-    await ctx.close()
+    await close_context(ctx)
 
 
 @pytest.fixture

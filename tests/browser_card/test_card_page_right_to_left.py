@@ -13,6 +13,7 @@ from playwright.async_api import Browser, BrowserContext, Page, expect
 from hub.i18n import catalog, languages, problems, template_ids
 from tests.catalogues import write_catalogue
 from tests.chromium_steps import stamp_through_the_api
+from tests.contexts import close_context
 from tests.servers import ROOT, Server, running_server
 
 pytestmark = pytest.mark.browser
@@ -50,7 +51,7 @@ async def arabic_phone(browser: Browser, card_server: Server) -> AsyncIterator[B
     )
     ctx.set_default_timeout(20_000)
     yield ctx
-    await ctx.close()
+    await close_context(ctx)
 
 
 async def test_the_card_page_in_arabic_reads_from_the_right(

@@ -13,6 +13,7 @@ from playwright.async_api import Browser, expect
 from hub.domain import codes
 from hub.models import CardTemplate
 from tests.chromium_steps import owner_signs_in
+from tests.contexts import close_context
 from tests.servers import ROOT, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,7 +31,7 @@ async def laptop(browser: Browser, admin_server: Server):
     context = await browser.new_context(base_url=admin_server.url, viewport={"width": 1440, "height": 900})
     context.set_default_timeout(20_000)
     yield context
-    await context.close()
+    await close_context(context)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from playwright.async_api import Browser, Page, expect
 
 from hub.domain import lottery_pools
 from hub.domain.campaigns import create_campaign
+from tests.contexts import close_context
 from tests.servers import ROOT, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -137,7 +138,7 @@ async def test_every_admin_page_fits_the_screen(browser: Browser, admin_server: 
                 problems.append(f"{path}: page {found['page']} px in {found['width']} px; {found['wide']}")
         assert not problems, "\n".join(problems)
     finally:
-        await context.close()
+        await close_context(context)
 
 
 async def settled_box(locator) -> dict:
@@ -179,4 +180,4 @@ async def test_on_a_phone_the_card_detail_is_a_full_screen_sheet_and_dialogs_fil
         await expect(title).to_be_hidden()
         await expect(page.get_by_text(f"#{shop.card.number}", exact=True)).to_be_visible()
     finally:
-        await context.close()
+        await close_context(context)

@@ -10,6 +10,7 @@ from playwright.async_api import Browser, expect
 
 from hub.models import ToastConnection
 from tests.chromium_steps import owner_signs_in
+from tests.contexts import close_context
 from tests.servers import ROOT, Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -43,4 +44,4 @@ async def test_an_owner_connects_toast_from_a_phone(browser: Browser, admin_serv
         assert widths[0] <= widths[1], f"the page scrolls sideways: {widths[0]} px wide in {widths[1]} px"
         assert connection.reward_value == 350
     finally:
-        await context.close()
+        await close_context(context)
