@@ -72,11 +72,17 @@ async def test_an_owner_sets_up_a_pool_with_prizes_on_a_phone(phone390: BrowserC
     await pool.refresh_from_db()
     assert pool.blank_weight == 2 and pool.version == 4
 
-    # A draw elsewhere moves the stock on the open page.
+    # A draw elsewhere moves the stock on the open page, while the owner types the next prize:
+    # the field keeps its focus and every key.
     await lottery_pools.update_pool(shop.business_id, pool.id, blank_weight=0)
     await lottery_pools.retire_prize(shop.business_id, pool.id, prizes[1].id)
+    await box.get_by_label("Prize", exact=True).click()
+    await page.keyboard.type("Mu", delay=60)
     await lottery.grant_spin(shop.business_id, shop.card.id, pool.id, source="receipt")
     await expect(box.get_by_text("100.0 % · weight 1 · 2 left · 1 won")).to_be_visible()
+    await page.keyboard.type("ffin", delay=60)
+    await box.get_by_role("button", name="Add prize").click()
+    await expect(box.get_by_text("Muffin", exact=True)).to_be_visible()
 
 
 async def test_a_full_card_plays_its_draw_live_on_the_card_page(phone390: BrowserContext, web_server: Server, secret):

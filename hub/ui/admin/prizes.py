@@ -67,10 +67,15 @@ async def prizes_page(session: Session) -> None:
 
 
 class PrizePools:
+    """The list of pools is redrawn only when pools come or go; a draw or an edit redraws a pool's
+    odds, stock and chart but never its forms, so an owner typing the next prize loses nothing."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
         self.new_pool: dict[str, Any] = {"name": ""}
         self.forms: dict[int, dict[str, Any]] = {}
+        self.blanks: dict[int, dict[str, Any]] = {}
+        self.standings: dict[int, Section] = {}
 
     async def build(self) -> None:
         ui.add_css(UPLOAD_CSS)
@@ -90,7 +95,12 @@ class PrizePools:
         subscribe(f"business:{self.session.business_id}", Debounced(self.on_event, delay=1.0))
 
     async def on_event(self) -> None:
-        await self.pools.reload()
+        live = [p.id for p in await lottery_pools.list_pools(self.session.business_id)]
+        if live != list(self.standings):
+            await self.pools.reload()
+            return
+        for standing in list(self.standings.values()):
+            await standing.reload()
 
     async def load(self) -> tuple[list[lottery_pools.PoolOverview], list[Any]]:
         business_id = self.session.business_id
@@ -100,6 +110,7 @@ class PrizePools:
 
     def draw(self, loaded: tuple[list[lottery_pools.PoolOverview], list[Any]]) -> None:
         live, archived = loaded
+        self.standings = {}
         if not live:
             ui.label("No prize pools yet. Create one above, then add its prizes.").classes("text-stone-500").mark(
                 "no-pools"
@@ -113,40 +124,16 @@ class PrizePools:
 
     def draw_pool(self, pool: lottery_pools.PoolOverview) -> None:
         form = self.forms.setdefault(pool.id, dict(EMPTY_PRIZE))
-        blank = {"weight": pool.blank_weight}
-        rewards = (
-            f"rewards full cards of “{pool.template_name}”"
-            if pool.template_name
-            else "for inserts, receipts and campaigns"
-        )
-        with section(pool.name, f"Version {pool.version} · {rewards} · {pool.draws:,} draws") as card:
-            card.mark(f"pool-{pool.id}")
-            if pool.prizes:
-                ui.echart(odds_chart(pool)).classes("w-full h-56").mark(f"pool-chart-{pool.id}")
-            for prize in pool.prizes:
-                with ui.row().classes("w-full items-center gap-2 no-wrap border-b py-1").mark(f"prize-{prize.id}"):
-                    if prize.image_url:
-                        ui.image(prize.image_url).classes("w-10 h-10 shrink-0 rounded").props("fit=cover")
-                    with ui.column().classes("gap-0 grow min-w-0"):
-                        ui.label(prize.title).classes("font-medium truncate")
-                        valid = (
-                            "card's validity"
-                            if prize.valid_days is None
-                            else ("no expiry" if prize.valid_days == 0 else f"valid {prize.valid_days} days")
-                        )
-                        ui.label(
-                            f"{prize.odds * 100:.1f} % · weight {prize.weight} · {stock_text(prize.stock)} · "
-                            f"{prize.awarded} won · {valid}"
-                        ).classes("text-xs text-stone-600").mark(f"prize-line-{prize.id}")
-                    ui.button(icon="edit", on_click=lambda p=prize, pl=pool: self.edit(pl, p)).props(
-                        "flat round dense"
-                    ).tooltip("Edit prize").mark(f"prize-edit-{prize.id}")
-                    ui.button(icon="delete", on_click=lambda p=prize, pl=pool: self.retire(pl, p)).props(
-                        "flat round dense"
-                    ).tooltip("Take out of the draw").mark(f"prize-retire-{prize.id}")
-            ui.label(f"No prize: {pool.blank_odds * 100:.1f} %").classes("text-sm text-stone-600").mark(
-                f"blank-odds-{pool.id}"
-            )
+        blank = self.blanks.setdefault(pool.id, {"weight": pool.blank_weight})
+        with ui.card().classes("w-full gap-2 min-w-0").mark(f"pool-{pool.id}"):
+
+            async def load_standing(pool_id: int = pool.id) -> lottery_pools.PoolOverview:
+                return await lottery_pools.overview(self.session.business_id, pool_id)
+
+            standing = Section(load_standing, self.draw_standing, classes="w-full gap-2")
+            with standing.container:
+                self.draw_standing(pool)
+            self.standings[pool.id] = standing
             ui.label("Add a prize").classes("font-bold mt-2")
             with input_row():
                 ui.input("Prize", placeholder="Free cake").bind_value(form, "title").props(
@@ -179,6 +166,42 @@ class PrizePools:
                     "flat color=negative"
                 ).mark(f"pool-archive-{pool.id}")
 
+    def draw_standing(self, pool: lottery_pools.PoolOverview) -> None:
+        """What moves with every draw and edit: version, odds, stock and the chart."""
+        rewards = (
+            f"rewards full cards of “{pool.template_name}”"
+            if pool.template_name
+            else "for inserts, receipts and campaigns"
+        )
+        ui.label(pool.name).classes("text-lg font-bold")
+        ui.label(f"Version {pool.version} · {rewards} · {pool.draws:,} draws").classes("text-sm text-stone-600")
+        if pool.prizes:
+            ui.echart(odds_chart(pool)).classes("w-full h-56").mark(f"pool-chart-{pool.id}")
+        for prize in pool.prizes:
+            with ui.row().classes("w-full items-center gap-2 no-wrap border-b py-1").mark(f"prize-{prize.id}"):
+                if prize.image_url:
+                    ui.image(prize.image_url).classes("w-10 h-10 shrink-0 rounded").props("fit=cover")
+                with ui.column().classes("gap-0 grow min-w-0"):
+                    ui.label(prize.title).classes("font-medium truncate")
+                    valid = (
+                        "card's validity"
+                        if prize.valid_days is None
+                        else ("no expiry" if prize.valid_days == 0 else f"valid {prize.valid_days} days")
+                    )
+                    ui.label(
+                        f"{prize.odds * 100:.1f} % · weight {prize.weight} · {stock_text(prize.stock)} · "
+                        f"{prize.awarded} won · {valid}"
+                    ).classes("text-xs text-stone-600").mark(f"prize-line-{prize.id}")
+                ui.button(icon="edit", on_click=lambda p=prize, pl=pool: self.edit(pl, p)).props(
+                    "flat round dense"
+                ).tooltip("Edit prize").mark(f"prize-edit-{prize.id}")
+                ui.button(icon="delete", on_click=lambda p=prize, pl=pool: self.retire(pl, p)).props(
+                    "flat round dense"
+                ).tooltip("Take out of the draw").mark(f"prize-retire-{prize.id}")
+        ui.label(f"No prize: {pool.blank_odds * 100:.1f} %").classes("text-sm text-stone-600").mark(
+            f"blank-odds-{pool.id}"
+        )
+
     def picture_field(self, form: dict[str, Any]) -> None:
         @notifies_errors
         async def received(e: events.UploadEventArguments) -> None:
@@ -193,14 +216,16 @@ class PrizePools:
             max_file_size=uploads.MAX_BYTES,
         ).props("accept=image/* flat bordered dense").classes("w-full sm:w-80 image-upload")
 
-    async def run(self, action: Any, done: str) -> bool:
+    async def run(self, action: Any, done: str, *, pool_id: int | None = None) -> bool:
+        """Carry out an owner's change; a change inside one pool redraws only that pool's standing."""
         try:
             await action
         except DomainError as error:
             show_error(error)
             return False
         ui.notify(done, type="positive")
-        await self.pools.reload()
+        standing = self.standings.get(pool_id) if pool_id is not None else None
+        await (standing or self.pools).reload()
         return True
 
     async def create(self) -> None:
@@ -222,6 +247,7 @@ class PrizePools:
                 image_url=form["image_url"],
             ),
             "Prize added: a new version of the pool is live",
+            pool_id=pool.id,
         )
         if added:  # the inputs stay bound to this dict: clear it in place for the next prize
             form.update(EMPTY_PRIZE)
@@ -229,13 +255,16 @@ class PrizePools:
     async def save_blank(self, pool: lottery_pools.PoolOverview, blank: dict[str, Any]) -> None:
         weight = blank["weight"] if blank["weight"] is not None else -1
         await self.run(
-            lottery_pools.update_pool(self.session.business_id, pool.id, blank_weight=weight), "No-prize share saved"
+            lottery_pools.update_pool(self.session.business_id, pool.id, blank_weight=weight),
+            "No-prize share saved",
+            pool_id=pool.id,
         )
 
     async def retire(self, pool: lottery_pools.PoolOverview, prize: lottery_pools.PrizeLine) -> None:
         await self.run(
             lottery_pools.retire_prize(self.session.business_id, pool.id, prize.id),
             f"{prize.title} is out of the draw; vouchers it gave stay valid",
+            pool_id=pool.id,
         )
 
     def edit(self, pool: lottery_pools.PoolOverview, prize: lottery_pools.PrizeLine) -> None:
@@ -259,6 +288,7 @@ class PrizePools:
                     valid_days=values["valid_days"],
                 ),
                 "Prize saved: a new version of the pool is live",
+                pool_id=pool.id,
             )
             if changed:
                 dialog.close()
