@@ -50,7 +50,9 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
         prefix=rt.settings.redis_prefix,
         access=rt.access,
     )
-    return socketio.ASGIApp(sio, other_asgi_app=fastapi_app, socketio_path=SOCKETIO_PATH)
+    from hub.ui.card_page.fast_lane import FastLane
+
+    return socketio.ASGIApp(sio, other_asgi_app=FastLane(fastapi_app), socketio_path=SOCKETIO_PATH)
 
 
 def _session_dir(data_dir: Path) -> Path:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from hub.clock import utcnow
+from hub.db import fetch
 from hub.domain.inbox import InboxItem, card_inbox
 from hub.domain.lottery import prize_titles
+from hub.domain.rows import model_from, select, select_list
 from hub.models import Business, Card, CardEvent, CardTemplate, Customer, LotteryDraw, Voucher, VoucherState
 
 HISTORY_ROWS = 8
@@ -93,7 +96,7 @@ async def _frame(card: Card) -> tuple[CardTemplate, Business, str]:
 async def _unwatched_draws(card_id: int) -> list[LotteryDraw]:
     """Draws the customer has not watched yet, oldest first: the spin reveals their outcome,
     not the voucher list or the history."""
-    return await LotteryDraw.filter(card_id=card_id, revealed_at__isnull=True).order_by("id")
+    return await select(LotteryDraw, 'x."card_id" = {} AND x."revealed_at" IS NULL', card_id, order='x."id"')
 
 
 async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> CardView:
@@ -104,7 +107,7 @@ async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> Ca
     hidden = {row.voucher_id for row in unwatched if row.voucher_id}
     draws = {row.id for row in unwatched}
     vouchers = []
-    for v in await Voucher.filter(card_id=card.id).order_by("-id").limit(50):
+    for v in await select(Voucher, 'x."card_id" = {}', card.id, order='x."id" DESC', limit=50):
         if v.id in hidden:
             continue
         state = v.state.value
@@ -113,7 +116,7 @@ async def current_view(card: Card, *, hide_unrevealed_prizes: bool = True) -> Ca
             state = "expired" if v.expires_at is not None and v.expires_at <= now else "active"
         finished = v.redeemed_at if v.state == VoucherState.REDEEMED else v.expires_at
         vouchers.append(VoucherView(v.id, v.title, state, v.redeem_code, v.source, v.expires_at, finished))
-    events = await CardEvent.filter(card_id=card.id).order_by("-id").limit(HISTORY_ROWS)
+    events = await select(CardEvent, 'x."card_id" = {}', card.id, order='x."id" DESC', limit=HISTORY_ROWS)
     messages, unread = await card_inbox(card.id, hidden_vouchers=hidden)
     return CardView(
         card=card,
@@ -190,10 +193,30 @@ async def card_for_owner(
 
 
 async def card_for_page(token: str) -> Card | None:
-    """The card behind a page link, a deleted one included (its page offers a new card).
+    """The card behind a page link with its template, business and holder, a deleted one
+    included (its page offers a new card); one statement, as every open page asks often.
 
     The same check as `cards.get_card_by_token`: the token is the customer's unguessable key.
     """
     if not token or len(token) > 32:
         return None
-    return await Card.filter(token=token).select_related("template", "business", "customer").first()
+    rows = await fetch(Card._meta.db, _page_sql(), token)
+    if not rows:
+        return None
+    card = model_from(Card, rows[0], "c")
+    card.template = model_from(CardTemplate, rows[0], "t")
+    card.business = model_from(Business, rows[0], "b")
+    if rows[0]["u_id"] is not None:
+        card.customer = model_from(Customer, rows[0], "u")
+    return card
+
+
+@cache
+def _page_sql() -> str:
+    return (
+        f"SELECT {select_list(Card, 'c')}, {select_list(CardTemplate, 't')}, {select_list(Business, 'b')}, "
+        f"{select_list(Customer, 'u')} "
+        'FROM "card" c JOIN "card_template" t ON t."id" = c."template_id" '
+        'JOIN "business" b ON b."id" = c."business_id" LEFT JOIN "customer" u ON u."id" = c."customer_id" '
+        'WHERE c."token" = {}'
+    )

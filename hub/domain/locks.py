@@ -7,6 +7,7 @@ from functools import cache
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from hub.db import fetch
+from hub.domain.rows import model_from, select_list
 from hub.errors import IdempotencyReplay
 from hub.models import Business, Card, CardTemplate
 
@@ -23,11 +24,8 @@ async def lock_card(conn: BaseDBAsyncClient, card_id: int) -> Card | None:
 @cache
 def _stamp_sql(where: str, for_update: bool) -> str:
     # The idempotency check rides along: a key already in the journal is a replay.
-    def columns(model: type, alias: str) -> str:
-        return ", ".join(f'{alias}."{col}" AS "{key}"' for key, col in _columns(model, alias))
-
     return (
-        f"SELECT {columns(Card, 'c')}, {columns(CardTemplate, 't')}, {columns(Business, 'b')}, "
+        f"SELECT {select_list(Card, 'c')}, {select_list(CardTemplate, 't')}, {select_list(Business, 'b')}, "
         'EXISTS (SELECT 1 FROM "card_event" e WHERE e."business_id" = c."business_id" '
         'AND e."idempotency_key" = {}) AS "replayed" '
         'FROM "card" c JOIN "card_template" t ON t."id" = c."template_id" '
@@ -35,15 +33,6 @@ def _stamp_sql(where: str, for_update: bool) -> str:
         f'WHERE c."{where}" = {{}} AND c."business_id" = {{}} AND c."deleted_at" IS NULL'
         + (" FOR NO KEY UPDATE OF c" if for_update else "")
     )
-
-
-@cache
-def _columns(model: type, alias: str) -> tuple[tuple[str, str], ...]:
-    return tuple((f"{alias}_{col}", col) for col in model._meta.fields_db_projection.values())
-
-
-def _model(model: type, row: dict, alias: str):
-    return model._init_from_db(**{col: row[key] for key, col in _columns(model, alias)})
 
 
 async def lock_card_to_stamp(
@@ -70,4 +59,4 @@ async def lock_card_to_stamp(
     row = rows[0]
     if row["replayed"]:
         raise IdempotencyReplay()
-    return _model(Card, row, "c"), _model(CardTemplate, row, "t"), _model(Business, row, "b")
+    return model_from(Card, row, "c"), model_from(CardTemplate, row, "t"), model_from(Business, row, "b")

@@ -57,11 +57,15 @@ def asset_url(name: str) -> str:
 
 
 async def serve_asset(request: Request, name: str) -> Response:
+    return asset_response(name, request.headers.get("accept-encoding", ""))
+
+
+def asset_response(name: str, accept_encoding: str) -> Response:
     asset = _assets().get(name)
     if asset is None:
         return Response(status_code=404)
     headers = {"Cache-Control": IMMUTABLE, "Vary": "Accept-Encoding", "X-Content-Type-Options": "nosniff"}
-    if "gzip" in request.headers.get("accept-encoding", ""):
+    if "gzip" in accept_encoding:
         headers["Content-Encoding"] = "gzip"
         return Response(asset.compressed, media_type=asset.media_type, headers=headers)
     return Response(asset.body, media_type=asset.media_type, headers=headers)

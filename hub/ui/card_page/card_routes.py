@@ -93,22 +93,32 @@ async def card_state(
     `v` the version on screen (the same again comes without html)."""
     card = await card_for_page(token)
     language = page_language(request, lang, card.business.language if card else None)
+    payload, status = await state_of(card, language, shown=shown, unless=v)
+    return _json(payload, status)
+
+
+async def state_of(card: Card | None, language: Lang, *, shown: int | None, unless: str | None) -> tuple[dict, int]:
     if card is None:
-        return _json({"error": "not_found"}, 404)
-    body, version, view = await _read(card, language, shown=shown, unless=v)
+        return {"error": "not_found"}, 404
+    body, version, view = await _read(card, language, shown=shown, unless=unless)
     draws = [] if view.deleted else [card_html.draw_box(d, card.token, language) for d in view.unwatched_draws]
     state = {"v": version, "stamps": view.stamps, "deleted": view.deleted, "draws": draws}
-    return _json(state if body is None else {**state, "html": body})
+    return (state if body is None else {**state, "html": body}), 200
 
 
 async def card_code(token: str) -> JSONResponse:
     """The card's code for the current window, and when the next one starts (server time, so
     the phone's own clock does not matter)."""
+    payload, status = await code_of(token)
+    return _json(payload, status)
+
+
+async def code_of(token: str) -> tuple[dict, int]:
     card = await card_for_page(token)
     if card is None or card.deleted_at is not None:
-        return _json({"error": "not_found"}, 404)
+        return {"error": "not_found"}, 404
     code = codes.rotating_card_code(runtime().settings.secret_key, card.number)
-    return _json({"qr": svg_data_url(code), "rotates_in": codes.seconds_to_rotation()})
+    return {"qr": svg_data_url(code), "rotates_in": codes.seconds_to_rotation()}, 200
 
 
 async def reveal(request: Request, token: str, draw_id: int, lang: str | None = None) -> JSONResponse:
