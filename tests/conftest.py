@@ -188,6 +188,27 @@ async def other_shop() -> Shop:
     return await make_shop(name="Other Bakery")
 
 
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def chromium_args() -> list[str]:
+    from tests.camera import CAMERA_FILE
+
+    return [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={CAMERA_FILE}",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
+
+
 @pytest.fixture(scope="session")
 async def browser():
     """One headless Chromium for the whole session; tests keep apart in their own contexts.
@@ -195,7 +216,7 @@ async def browser():
     Its fake camera films tests/camera.py's video file, which camera tests rewrite."""
     from playwright.async_api import async_playwright
 
-    from tests.camera import CAMERA_FILE, show_to_camera
+    from tests.camera import show_to_camera
     from tests.servers import real_clock_env
 
     show_to_camera(None)
@@ -204,22 +225,7 @@ async def browser():
     # every time the pages show comes from the server's clock.
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-            env=real_clock_env(),
-            headless=True,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-                f"--use-file-for-fake-video-capture={CAMERA_FILE}",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
+            executable_path=CHROMIUM, env=real_clock_env(), headless=True, args=chromium_args()
         )
         yield chromium
         # Bounded like every context's close: the run's end must not wait on a stalled browser.

@@ -257,3 +257,53 @@ async def test_a_usb_scanner_on_the_kiosk_stand_stamps_the_card(page: Page, secr
     await expect(page.get_by_text("Stamp added!")).to_be_visible()
     assert await stamps(shop.card) == 1
     assert await page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+async def test_the_queue_survives_a_browser_restart_while_the_server_is_away(
+    browser: Browser, web: Restartable, secret, tmp_path
+):
+    """The tablet's browser is closed (or crashes) with scans waiting and opened again before the
+    server is back: the page opens from the device, still signed in, with its queue."""
+    from tests.conftest import CHROMIUM, chromium_args
+    from tests.servers import real_clock_env
+
+    shop = await make_shop()
+    cards = await cards_of(shop, 2)
+
+    async def device() -> BrowserContext:
+        ctx = await browser.browser_type.launch_persistent_context(
+            tmp_path / "profile",
+            executable_path=CHROMIUM,
+            env=real_clock_env(),
+            headless=True,
+            args=chromium_args(),
+            base_url=web.url,
+        )
+        ctx.set_default_timeout(20_000)
+        return ctx
+
+    first = await device()
+    try:
+        page = first.pages[0] if first.pages else await first.new_page()
+        await autopilot_on(page, shop)
+        await ready_for_offline(page)
+        web.stop()
+        for typed, card in enumerate(cards, start=1):
+            await scanner_types(page, codes.card_code(secret, card.number), gap_ms=6)
+            await expect(banner(page)).to_have_attribute("data-waiting", str(typed))
+    finally:
+        await close_context(first)
+
+    second = await device()
+    try:
+        page = second.pages[0] if second.pages else await second.new_page()
+        await page.goto("/scanner")  # no server: the service worker opens the kept page
+        await expect(banner(page)).to_contain_text("Offline — 2 scans waiting")
+        assert [await stamps(c) for c in cards] == [0, 0]
+
+        web.start()
+        await expect(banner(page)).to_have_attribute("data-waiting", "0", timeout=30_000)
+        assert [await stamps(c) for c in cards] == [1, 1]
+        assert await page.evaluate(QUEUE) == []
+    finally:
+        await close_context(second)
