@@ -132,7 +132,8 @@ async def _pages(conn: Any, url: str, cards: list[tuple[str, int]], static: str)
                 count(f"state {type(exc).__name__}")
                 return
             shown, version = state["stamps"], state["v"]
-            seen.append((number, shown, time.monotonic()))
+            # the total, not the stamps on the card: those start again at 0 after a full card
+            seen.append((number, state["total"], time.monotonic()))
 
         def soon() -> None:
             nonlocal pending
@@ -391,7 +392,7 @@ class Burst:
         await asyncio.sleep(2)
         rss3 = self.web_rss()
 
-        # scan → the page shows it: the first state of that card with at least that many stamps
+        # scan → the page shows it: the first state of that card with at least that many stamps in all
         answered = [(r[0], r[1], r[2]) for r in results if r[1] is not None]
         shown: dict[int, list[tuple[int, float]]] = {}
         for number, stamps, at in seen:

@@ -102,7 +102,8 @@ async def state_of(card: Card | None, language: Lang, *, shown: int | None, unle
         return {"error": "not_found"}, 404
     body, version, view = await _read(card, language, shown=shown, unless=unless)
     draws = [] if view.deleted else [card_html.draw_box(d, card.token, language) for d in view.unwatched_draws]
-    state = {"v": version, "stamps": view.stamps, "deleted": view.deleted, "draws": draws}
+    # `total` never falls back when a full card starts again, so a late answer is recognisable.
+    state = {"v": version, "stamps": view.stamps, "total": card.stamps_total, "deleted": view.deleted, "draws": draws}
     return (state if body is None else {**state, "html": body}), 200
 
 
