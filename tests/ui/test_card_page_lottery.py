@@ -80,25 +80,47 @@ async def test_another_cards_draw_is_not_revealed(user: User, live):
     assert draw.revealed_at is None
 
 
+async def fairness(user: User, query: str = "") -> Html:
+    response = await user.http_client.get(f"/fairness{query}")
+    assert response.status_code == 200, response.text
+    return Html(response.text)
+
+
 async def test_the_fairness_page_verifies_a_revealed_draw(user: User, live):
     shop, pool = await lottery_shop(blank_weight=2)
     await lottery.add_prize(shop.business_id, pool.id, "Free cake", weight=3)
     draw = await lottery.fire_lottery(shop.business_id, shop.card.id, pool.id, source="receipt")
 
-    await user.open(f"/fairness?commitment={draw.commitment}")
-    await user.should_see("not been revealed yet")
-    await user.should_not_see(draw.seed)
+    html = await fairness(user, f"?commitment={draw.commitment}")
+    html.should_see("not been revealed yet")
+    html.should_not_see(draw.seed)
 
     await lottery.reveal_draw(shop.card.token, draw.id)
-    await user.open(f"/fairness?commitment={draw.commitment}")
-    await user.should_see("Verified: the seed matches the commitment")
-    await user.should_see(draw.seed)
-    await user.should_see("Free cake — weight 3")
+    html = await fairness(user, f"?commitment={draw.commitment}")
+    html.should_see("Verified: the seed matches the commitment")
+    html.should_see(draw.seed)
+    html.should_see("Free cake — weight 3")
+    html.should_see(f"Roll {lottery.roll_of(draw.seed)}")
+    [won] = html.marks("winning-entry")
+    assert html.marks("fairness-result") and won
 
 
 async def test_the_fairness_page_explains_and_rejects_unknown_commitments(user: User, live):
-    await user.open("/fairness?commitment=" + "0" * 64)
-    await user.should_see("How to check a prize draw")
-    await user.should_see("No draw has this commitment.")
-    await user.open("/fairness?lang=ja")
-    await user.should_see("抽選の確認方法")
+    html = await fairness(user, "?commitment=" + "0" * 64)
+    html.should_see("How to check a prize draw")
+    html.should_see("printf '%s' SEED:roll | sha256sum")
+    html.should_see("No draw has this commitment.")
+    (await fairness(user, "?lang=ja")).should_see("抽選の確認方法")
+
+
+async def test_the_check_is_a_plain_form_that_needs_no_script(user: User, live):
+    """The form sends `?commitment=` by GET: a check works without JavaScript and can be shared."""
+    response = await user.http_client.get("/fairness?commitment=abc")
+    html = Html(response.text)
+    [field] = html.marks("commitment-input")
+    assert field["name"] == "commitment" and field["value"] == "abc"
+    assert '<form class="box check-form" method="get" action="/fairness">' in response.text
+    assert html.marks("check") and html.marks("language")
+    assert "<script>" not in response.text  # the policy allows no inline script
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"

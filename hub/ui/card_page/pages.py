@@ -1,15 +1,14 @@
-"""Public customer pages: /c/<token> (the live card) and /join/<template> (+ its poster) are
-server-rendered (`card_routes.py`, `join_routes.py`); /fairness and the admin's read-only
-replica /admin/cards/<id>/view are NiceGUI pages."""
+"""Public customer pages: /c/<token> (the live card), /join/<template> (+ its poster) and
+/fairness are server-rendered (`card_routes.py`, `join_routes.py`, `fairness_routes.py`); the
+admin's read-only replica /admin/cards/<id>/view is a NiceGUI page."""
 
 from __future__ import annotations
 
 from nicegui import app, ui
 
-from hub.ui.card_page import card_routes, join_routes
+from hub.ui.card_page import card_routes, fairness_routes, join_routes
 from hub.ui.card_page.assets import serve_asset
 from hub.ui.card_page.customer_view import customer_view_page
-from hub.ui.card_page.fairness import fairness_page
 from hub.ui.card_page.poster import poster
 
 
@@ -27,5 +26,5 @@ def register() -> None:
     route("/join/{template_id}", join_routes.join_page, methods=["GET"], include_in_schema=False)
     route("/join/{template_id}", join_routes.join_submit, methods=["POST"], include_in_schema=False)
     route("/join/{template_id}/poster.{fmt}", poster, methods=["GET"], include_in_schema=False)
-    ui.page("/fairness", title="Fair draws")(fairness_page)
+    route("/fairness", fairness_routes.fairness_page, methods=["GET"], include_in_schema=False)
     ui.page("/admin/cards/{card_id}/view", title="Customer view")(customer_view_page)
