@@ -112,3 +112,13 @@ async def submit_join(
         if f'type="hidden" name="{key}"' in form.text:
             hidden[key] = _attribute(form.text.split(f'type="hidden" name="{key}"', 1)[1], "value")
     return await http.post(f"/join/{template_id}", data={**hidden, "name": name, **fields})
+
+
+async def open_code(http: httpx.AsyncClient, path: str) -> httpx.Response:
+    """Open /i/<code> as a phone does: the page, then the form its script posts once the page is
+    shown (static/page.js); a redirect (to join first, or to the card's draw) is not followed."""
+    opened = await http.get(path)
+    if opened.status_code != 200 or "data-submit-on-show" not in opened.text:
+        return opened
+    form = opened.text.split('method="post"', 1)[1]
+    return await http.post(_attribute(form, "action"), data={"card": _attribute(form, "value")})

@@ -9,7 +9,6 @@ SURFACES = [
     "hub.ui.admin_campaigns.pages",
     "hub.ui.card_page.pages",
     "hub.ui.scanner.pages",
-    "hub.ui.inserts.pages",
 ]
 # Surfaces made of owner pages only: importing them declares their pages.
 OWNER_SURFACES = ["hub.ui.billing.pages", "hub.ui.admin_integrations.pages"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from fastapi import Request
@@ -79,6 +80,13 @@ def page_language(request: Request, requested: str | None, default: str | None =
     if supported(requested) and session.get("lang") != code:
         session["lang"] = code
     return Lang(code)
+
+
+def same_origin(request: Request) -> bool:
+    """A form posted from one of our own pages: another site cannot make a visitor's browser
+    join, or use a code, on its behalf."""
+    origin = request.headers.get("origin")
+    return not origin or origin == "null" or urlsplit(origin).netloc == request.headers.get("host")
 
 
 def render(name: str, **context: Any) -> str:

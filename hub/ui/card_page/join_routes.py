@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -21,7 +20,7 @@ from hub.errors import DomainError, InvalidInput, NotFound, RateLimited
 from hub.i18n import Lang
 from hub.runtime import runtime
 from hub.ui.card_page.card_html import card_face
-from hub.ui.card_page.html import page, page_language
+from hub.ui.card_page.html import page, page_language, same_origin
 from hub.ui.card_page.join import FIELD_ERRORS, THEN, after_join
 from hub.ui.card_page.remembered import remembered_token
 
@@ -86,18 +85,13 @@ async def join_page(
     return await _form(language, target, then=then, fresh=bool(fresh))
 
 
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    return not origin or origin == "null" or urlsplit(origin).netloc == request.headers.get("host")
-
-
 async def join_submit(request: Request, template_id: IdPath, lang: str | None = None) -> Response:
     target = await joining.join_target(template_id)
     language = page_language(request, lang, target.business.language if target else None)
     _ = language._
     if target is None:
         return _missing(language, f"/join/{template_id}")
-    if not _same_origin(request):
+    if not same_origin(request):
         return Response(status_code=403)
     form = await request.form()
     values = {key: str(form.get(key) or "").strip() for key in ("name", "email", "birthday")}

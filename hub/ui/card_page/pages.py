@@ -1,6 +1,7 @@
-"""Public customer pages: /c/<token> (the live card), /join/<template> (+ its poster) and
-/fairness are server-rendered (`card_routes.py`, `join_routes.py`, `fairness_routes.py`); the
-admin's read-only replica /admin/cards/<id>/view is a NiceGUI page."""
+"""Public customer pages: /c/<token> (the live card), /join/<template> (+ its poster), /fairness
+and /i/<code> (delivery inserts and receipt QR codes) are server-rendered (`card_routes.py`,
+`join_routes.py`, `fairness_routes.py`, `hub/ui/inserts/insert_routes.py`); the admin's
+read-only replica /admin/cards/<id>/view is a NiceGUI page."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from hub.ui.card_page import card_routes, fairness_routes, join_routes
 from hub.ui.card_page.assets import serve_asset
 from hub.ui.card_page.customer_view import customer_view_page
 from hub.ui.card_page.poster import poster
+from hub.ui.inserts import insert_routes
 
 
 def register() -> None:
@@ -27,4 +29,6 @@ def register() -> None:
     route("/join/{template_id}", join_routes.join_submit, methods=["POST"], include_in_schema=False)
     route("/join/{template_id}/poster.{fmt}", poster, methods=["GET"], include_in_schema=False)
     route("/fairness", fairness_routes.fairness_page, methods=["GET"], include_in_schema=False)
+    route("/i/{code}", insert_routes.insert_page, methods=["GET"], include_in_schema=False)
+    route("/i/{code}", insert_routes.insert_submit, methods=["POST"], include_in_schema=False)
     ui.page("/admin/cards/{card_id}/view", title="Customer view")(customer_view_page)

@@ -11,7 +11,7 @@ REMEMBERED = "cards"  # browser storage: {template id: card token}
 
 
 def remember_card(card: Card) -> None:
-    """Must run before a page waits for its socket: browser storage travels with the response."""
+    """Browser storage is the session cookie: it changes only with the page's own response."""
     storage = app.storage.browser
     stored = storage.get(REMEMBERED)
     cards = dict(stored) if isinstance(stored, dict) else {}
