@@ -51,7 +51,7 @@ from stack import KEEPALIVE, Stack, percentile, process_stats, source_addresses 
 CTX = multiprocessing.get_context("spawn")
 ASSET = re.compile(r'(?:src|href)="(/pub/[^"]+)"')
 DRAWN = re.compile(r'data-stamps="(?P<stamps>\d+)" data-v="(?P<v>[^"]+)"')
-COALESCE = 0.05  # as static/card.js: one operation's events are drawn once
+COALESCE = 0.015  # as static/card.js: one operation's events are drawn once
 
 
 # -- the customers' pages ---------------------------------------------------------------------
