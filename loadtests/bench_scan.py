@@ -15,7 +15,10 @@ fixed rate from another process over the REST API, and prints:
   and scan → Redis (a tap on the event channel), which splits commit + relay from the fan-out;
 - the floor, measured in the same run against the same database and Redis: one bare
   transaction (an UPDATE) plus one Redis PUBLISH received by a SUBSCRIBE, and our p50 / floor p50;
-- CPU and RSS per process.
+- CPU and RSS per process;
+- a floor server (floor_server.py: the scan's own statements and publishes on
+  raw asyncpg and redis-py under bare ASGI) driven for one step at the first step's rate, and
+  web CPU per scan ours / floor.
 
 `--step` raises the rate until p99 passes `--p99-limit` (100 ms) and reports the ceiling.
 `--short` is the CI mode: a few seconds, and the exit status says whether anything failed
@@ -145,6 +148,7 @@ class Bench:
         self.tap: tuple[Any, Any] | None = None
         self.driver: tuple[Any, Any] | None = None
         self.errors: list[str] = []
+        self.floor_url: str | None = None
 
     def pids(self) -> dict[str, int]:
         out = {name: proc.pid for name, proc in self.stack.processes.items()}
@@ -166,6 +170,8 @@ class Bench:
         self.api_keys = [self.stack.demo["api_key"]]
         for _ in range(args.api_keys - 1):
             self.api_keys.append(await asyncio.to_thread(self.stack.new_api_key))
+        if args.floor_duration >= 0:
+            self.floor_url = await asyncio.to_thread(self.stack.start_floor, self.api_keys)
         started = time.monotonic()
         urls = self.stack.urls
         assignments = [(urls[i % len(urls)], card["token"]) for i, card in enumerate(self.cards[: args.watchers])]
@@ -254,29 +260,14 @@ class Bench:
         watched = {c["number"] for c in self.cards[: self.args.watchers]}
         latencies = [arrivals[key] - sent for key, sent in wanted.items() if key in arrivals]
         lost = [key for key in wanted if key not in arrivals and key[0] in watched]
-        ok = [r for r in results if r[1] is not None]
-        failed = [r for r in results if r[1] is None]
-        first = min((r[2] for r in results), default=start_at)
-        last = max((r[3] for r in ok), default=first)
-        errors: dict[str, int] = {}
-        for r in failed:
-            key = f"{r[4]} {r[5]}"
-            errors[key] = errors.get(key, 0) + 1
-        if skipped:
-            errors["no idle card (driver backlog)"] = skipped
+        answered = tally(rate, duration, results, skipped, start_at)
         if lost:
-            errors["event never reached the watcher"] = len(lost)
+            answered["errors"]["event never reached the watcher"] = len(lost)
+            answered["error_count"] += len(lost)
+        ok = [r for r in results if r[1] is not None]
         return {
-            "rate": rate,
-            "duration_s": duration,
-            "sent": len(results),
-            "ok": len(ok),
-            "rewards": sum(1 for r in ok if r[5] == "reward"),
-            "scans_per_s": round(len(ok) / max(last - first, 1e-9), 1),
-            "errors": errors,
-            "error_count": sum(errors.values()),
+            **answered,
             "socket_disconnects": disconnects,
-            "api": summarise([r[3] - r[2] for r in ok]),
             "watcher": summarise(latencies),
             "published": summarise([published[key] - sent for key, sent in wanted.items() if key in published]),
             "watcher_samples": len(latencies),
@@ -296,6 +287,22 @@ class Bench:
             # Machine-wide: every PostgreSQL and Redis process, whoever they serve.
             "services_cpu_percent": services,
         }
+
+    async def floor_step(self, rate: float, duration: float, ours: dict[str, Any]) -> dict[str, Any]:
+        """Drive the floor server at `rate` scans/s for `duration` s; its CPU per answered scan
+        beside ours (`ours`: the app's step at the same rate)."""
+        pids = {"floor": self.stack.processes["floor"].pid}
+        before = process_stats(pids)
+        start_at = time.monotonic() + 0.5
+        command = ("run", rate, duration, start_at, [self.floor_url])
+        _, results, skipped, _ = await ask(self.driver[1], *command, timeout=duration + 120)
+        after = process_stats(pids)
+        out = tally(rate, duration, results, skipped, start_at)
+        seconds = (after["floor"]["cpu"] - before["floor"]["cpu"]) * 1000
+        out["web_cpu_ms_per_scan"] = round(seconds / max(1, out["ok"]), 2)
+        out["ours"] = {k: ours[k] for k in ("scans_per_s", "api", "web_cpu_ms_per_scan")}
+        out["cpu_ratio"] = round(ours["web_cpu_ms_per_scan"] / max(out["web_cpu_ms_per_scan"], 1e-9), 2)
+        return out
 
     async def run(self) -> dict[str, Any]:
         import psutil
@@ -327,6 +334,9 @@ class Bench:
             result["ratio_to_floor"] = round(result["watcher"]["p50_ms"] / report["floor"]["p50_ms"], 1)
             report["steps"].append(result)
             print_step(result, report["floor"])
+            if self.floor_url and "floor_server" not in report:
+                report["floor_server"] = await self.floor_step(rate, args.floor_duration or args.duration, result)
+                print_floor_server(report["floor_server"])
             if not args.step:
                 break
             if not keeps_up(result):
@@ -371,6 +381,31 @@ def service_cpu(since: dict[str, Any] | None = None) -> dict[str, Any]:
     return {kind: sum(t - since[kind].get(pid, t) for pid, t in now[kind].items()) for kind in now}
 
 
+def tally(rate: float, duration: float, results: list[tuple], skipped: int, start_at: float) -> dict[str, Any]:
+    """The driver's answers: throughput, API time and errors."""
+    ok = [r for r in results if r[1] is not None]
+    first = min((r[2] for r in results), default=start_at)
+    last = max((r[3] for r in ok), default=first)
+    errors: dict[str, int] = {}
+    for r in results:
+        if r[1] is None:
+            key = f"{r[4]} {r[5]}"
+            errors[key] = errors.get(key, 0) + 1
+    if skipped:
+        errors["no idle card (driver backlog)"] = skipped
+    return {
+        "rate": rate,
+        "duration_s": duration,
+        "sent": len(results),
+        "ok": len(ok),
+        "rewards": sum(1 for r in ok if r[5] == "reward"),
+        "scans_per_s": round(len(ok) / max(last - first, 1e-9), 1),
+        "errors": errors,
+        "error_count": sum(errors.values()),
+        "api": summarise([r[3] - r[2] for r in ok]),
+    }
+
+
 def keeps_up(s: dict[str, Any]) -> bool:
     """The app took the offered rate: at least 90 % answered in time, at most 1 % errors."""
     return (
@@ -399,6 +434,20 @@ def print_step(s: dict[str, Any], floor: dict[str, float]) -> None:
     print(f"   services (machine-wide)  {services}", flush=True)
     for name, p in s["processes"].items():
         print(f"   {name:<10} CPU {p['cpu_percent']:6.1f}%   RSS {p['rss_mb']:7.1f} MB", flush=True)
+
+
+def print_floor_server(f: dict[str, Any]) -> None:
+    ours, a, oa = f["ours"], f["api"], f["ours"]["api"]
+    print(
+        f"\n== floor server at {f['rate']:.0f} scans/s for {f['duration_s']:.0f}s: {f['scans_per_s']} scans/s "
+        f"sustained, {f['ok']} ok ({f['rewards']} rewards), {f['error_count']} errors {f['errors'] or ''}\n"
+        f"   ours   {ours['scans_per_s']:>7} scans/s  API p50 {oa['p50_ms']} ms  p99 {oa['p99_ms']} ms  "
+        f"web CPU per scan {ours['web_cpu_ms_per_scan']} ms\n"
+        f"   floor  {f['scans_per_s']:>7} scans/s  API p50 {a['p50_ms']} ms  p99 {a['p99_ms']} ms  "
+        f"web CPU per scan {f['web_cpu_ms_per_scan']} ms\n"
+        f"   web CPU per scan, ours / floor = {f['cpu_ratio']}×",
+        flush=True,
+    )
 
 
 def log(message: str) -> None:
@@ -433,6 +482,12 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--api-keys", type=int, default=1, help="API keys the scans are spread over (tills with a key each)")
     p.add_argument("--pool", type=int, default=None, help="PostgreSQL pool size per process (maxsize)")
     p.add_argument("--floor-samples", type=int, default=200)
+    p.add_argument(
+        "--floor-duration",
+        type=float,
+        default=0,
+        help="seconds the floor server is driven at the first step's rate (default: --duration; -1: not at all)",
+    )
     p.add_argument("--json", type=Path, help="also write the report as JSON here")
     p.add_argument("--short", action="store_true", help="CI mode: 20 watchers, 20 scans/s for 3 s")
     args = p.parse_args(argv)
@@ -456,6 +511,8 @@ async def amain(args: argparse.Namespace) -> int:
         args.json.write_text(json.dumps(report, indent=2))
     problems = list(report["problems"])
     steps = report["steps"] if not args.step else report["steps"][:-1] or report["steps"]
+    if (fs := report.get("floor_server")) and fs["error_count"]:
+        problems.append(f"floor server: {fs['error_count']} scan errors: {fs['errors']}")
     for s in steps:
         if s["error_count"] and not args.step:
             problems.append(f"{s['error_count']} scan errors at {s['rate']:.0f}/s: {s['errors']}")

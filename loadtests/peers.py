@@ -175,14 +175,16 @@ async def _driver(
                 await session.close()
             conn.send(("stopped",))
             return
-        _, rate, duration, start_at = command
+        # A run may target other servers than the app's (the floor server).
+        _, rate, duration, start_at, *elsewhere = command
+        targets = elsewhere[0] if elsewhere else urls
         results: list[tuple] = []
         skipped = 0
         tasks: set[asyncio.Task] = set()
 
-        async def scan(i: int, number: int, sent: float, results: list[tuple]) -> None:
+        async def scan(i: int, number: int, sent: float, results: list[tuple], targets: list[str]) -> None:
             session = sessions[i % len(sessions)]
-            url = urls[i % len(urls)]
+            url = targets[i % len(targets)]
             body = {"code": codes[number], "idempotency_key": f"bench:{uuid.uuid4().hex}"}
             try:
                 async with session.post(
@@ -213,7 +215,7 @@ async def _driver(
             if not idle:
                 skipped += 1
                 continue
-            task = asyncio.create_task(scan(i, idle.popleft(), time.monotonic(), results))
+            task = asyncio.create_task(scan(i, idle.popleft(), time.monotonic(), results, targets))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
         if tasks:

@@ -206,10 +206,19 @@ class Stack:
             raise RuntimeError(f"stamphub {' '.join(args)} failed:\n{done.stderr[-4000:]}")
         return done.stdout
 
-    def _spawn(self, name: str, args: list[str], **extra: str) -> None:
+    def start_floor(self, api_keys: list[str]) -> str:
+        """The floor server (floor_server.py) in a process of its own, beside the app's; its URL."""
+        port = free_port()
+        script = str(Path(__file__).resolve().parent / "floor_server.py")
+        self._spawn("floor", ["--port", str(port)], command=[script], FLOOR_API_KEYS=",".join(api_keys))
+        url = f"http://127.0.0.1:{port}"
+        self._wait_healthy({"floor": url})
+        return url
+
+    def _spawn(self, name: str, args: list[str], command: list[str] | None = None, **extra: str) -> None:
         log = open(self.workdir / f"{name}.log", "w")  # noqa: SIM115 - the child keeps it
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "hub.cli", *args],
+            [sys.executable, *(command or ["-m", "hub.cli"]), *args],
             cwd=ROOT,
             env={**self.env, **extra},
             stdout=log,
@@ -235,20 +244,21 @@ class Stack:
     def crashed(self) -> list[str]:
         return [name for name, proc in self.processes.items() if proc.poll() is not None]
 
-    def _wait_healthy(self) -> None:
+    def _wait_healthy(self, servers: dict[str, str] | None = None) -> None:
         deadline = time.monotonic() + 60
-        for i, url in enumerate(self.urls):
+        servers = servers or {f"web{i + 1}": url for i, url in enumerate(self.urls)}
+        for name, url in servers.items():
             while True:
-                proc = self.processes[f"web{i + 1}"]
+                proc = self.processes[name]
                 if proc.poll() is not None:
-                    raise RuntimeError(f"web{i + 1} exited early:\n{self.log(f'web{i + 1}')[-4000:]}")
+                    raise RuntimeError(f"{name} exited early:\n{self.log(name)[-4000:]}")
                 try:
                     if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"web{i + 1} did not become healthy:\n{self.log(f'web{i + 1}')[-4000:]}")
+                    raise RuntimeError(f"{name} did not become healthy:\n{self.log(name)[-4000:]}")
                 time.sleep(0.2)
 
     def _delete_own_keys(self) -> None:

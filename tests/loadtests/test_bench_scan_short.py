@@ -1,6 +1,7 @@
 """bench_scan.py in its CI mode starts the whole app (web, worker, its own database and Redis
-prefix), stamps for a few seconds with watchers connected, and exits non-zero on any error:
-a failed scan, an event that never reached its watcher, a crashed process or an ERROR log.
+prefix), stamps for a few seconds with watchers connected, drives its floor server as briefly, and exits
+non-zero on any error: a failed scan, an event that never reached its watcher, a crashed process
+or an ERROR log.
 Timings are printed, never judged here."""
 
 from __future__ import annotations
@@ -39,3 +40,6 @@ def test_the_short_scan_bench_runs_clean(tmp_path: Path):
     assert step["watcher_samples"] == step["ok"]
     assert report["floor"]["p50_ms"] > 0
     assert {"web1", "worker", "driver", "watchers1"} <= set(step["processes"])
+    floor = report["floor_server"]
+    assert floor["ok"] > 0 and floor["error_count"] == 0
+    assert floor["web_cpu_ms_per_scan"] > 0
