@@ -39,10 +39,15 @@ def _gate() -> asyncio.Semaphore:
 async def slot() -> AsyncIterator[None]:
     """Hold one of this process's slots for a card operation; raises Busy when none frees up in time."""
     gate = _gate()
-    try:
-        await asyncio.wait_for(gate.acquire(), WAIT_SECONDS)
-    except TimeoutError:
-        raise Busy(retry_after=1) from None
+    if not gate.locked():
+        # A free slot is taken without suspending; wait_for would run the acquire as a task of
+        # its own, with a timer, on every scan.
+        await gate.acquire()
+    else:
+        try:
+            await asyncio.wait_for(gate.acquire(), WAIT_SECONDS)
+        except TimeoutError:
+            raise Busy(retry_after=1) from None
     try:
         yield
     finally:

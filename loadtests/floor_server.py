@@ -95,6 +95,7 @@ class Floor:
         self.to_mark: list[int] = []
         self.to_react: list[dict[str, Any]] = []
         self.gathered = asyncio.Event()
+        self.flushing = asyncio.Lock()
 
     async def start(self) -> None:
         if self.postgres:
@@ -144,14 +145,10 @@ class Floor:
                         handed = await self._write(conn, card, row, key, now)
             except (asyncpg.UniqueViolationError, UniqueViolation):
                 return 409, {"error": "idempotency_replay"}
-            if full:
-                rows = await conn.fetch(_CLAIMED, self.claim, 500)
-                handed = [(r["id"], json.loads(r["payload"])) for r in rows]
-        await self._publish(handed)
         if full:
-            async with self.pool.acquire() as conn:
-                await self._mark(conn, [i for i, _ in handed])
+            await self._flush_claimed()
         else:
+            await self._publish(handed)
             self.to_mark.extend(i for i, _ in handed)
         required = row["t_stamps_required"]
         return 200, {
@@ -162,6 +159,17 @@ class Floor:
             "voucher": voucher,
             "detail": {"stamps": 1},
         }
+
+    async def _flush_claimed(self) -> None:
+        """As the relay publishes rows recorded under its claim: read, publish, mark; one flush
+        at a time, so that a concurrent reward's rows go out once."""
+        async with self.flushing:
+            async with self.pool.acquire() as conn:
+                rows = await conn.fetch(_CLAIMED, self.claim, 500)
+            if rows:
+                await self._publish([(r["id"], json.loads(r["payload"])) for r in rows])
+                async with self.pool.acquire() as conn:
+                    await self._mark(conn, [r["id"] for r in rows])
 
     async def _count(self, client: str) -> int:
         name = f"{self.limits}:{client}:{int(datetime.now(UTC).timestamp() // 60)}"

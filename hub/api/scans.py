@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from hub import admission
@@ -42,8 +43,13 @@ class ScanOut(BaseModel):
     detail: dict[str, Any]
 
 
+# A stamp's answer holds only JSON's own types (ScanResult.as_dict), so it needs no validation
+# against ScanOut on the way out; the other outcomes' details may hold dates and keep it.
+_PLAIN = ("stamped", "reward")
+
+
 @router.post("/scans", response_model=ScanOut)
-async def create_scan(body: ScanIn, key: Annotated[ApiKey, Depends(api_key)]) -> dict:
+async def create_scan(body: ScanIn, key: Annotated[ApiKey, Depends(api_key)]) -> Any:
     """Stamp a card code or redeem a voucher code, exactly once per idempotency key."""
     require(key, "stamp")
     async with admission.slot():
@@ -54,7 +60,7 @@ async def create_scan(body: ScanIn, key: Annotated[ApiKey, Depends(api_key)]) ->
             idempotency_key=body.idempotency_key,
             via="api",
         )
-    return result.as_dict()
+    return JSONResponse(result.as_dict()) if result.outcome in _PLAIN else result.as_dict()
 
 
 @router.post("/redemptions", response_model=ScanOut)
