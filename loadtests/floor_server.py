@@ -256,13 +256,16 @@ class Floor:
             self.gathered.clear()
             ids, self.to_mark = self.to_mark, []
             events, self.to_react = self.to_react, []
+            if not events:
+                continue
             async with self.pool.acquire() as conn:
                 if ids:
                     await self._mark(conn, ids)
                 businesses = list({e["business_id"] for e in events})
                 for sql in _REACTIONS:
                     await conn.fetch(_listed(sql, businesses), *businesses)
-                cards = list({e["card_id"] for e in events if e["type"] == "card.updated"})
+                # The wallet reaction's triggers: what a pass shows, not the stamp's own event.
+                cards = list({e["card_id"] for e in events if e["type"] != "card.stamped"})
                 for sql in _WALLETS if cards else ():
                     await conn.fetch(_listed(sql, cards), *cards)
 
