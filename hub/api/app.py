@@ -10,6 +10,8 @@ from hub.api.edge import RequestEdge
 
 def create_api_app() -> FastAPI:
     app = FastAPI(
+        # No OpenTelemetry is configured: without this every request still asks each provider.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         title="Stamphub API",
         version="1",
         openapi_url="/api/openapi.json",
