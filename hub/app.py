@@ -11,7 +11,7 @@ from nicegui import app as nicegui_app
 from nicegui import ui
 from nicegui.storage import Storage
 
-from hub.api.app import create_api_app
+from hub.api.app import create_api_app, served
 from hub.realtime.sockets import SOCKETIO_PATH, create_socket_server
 from hub.runtime import create_runtime
 
@@ -56,7 +56,7 @@ def build_app(redis_url: str | None = None) -> socketio.ASGIApp:
     )
     from hub.ui.card_page.fast_lane import FastLane
 
-    return socketio.ASGIApp(sio, other_asgi_app=FastLane(fastapi_app), socketio_path=SOCKETIO_PATH)
+    return socketio.ASGIApp(sio, other_asgi_app=FastLane(served(fastapi_app)), socketio_path=SOCKETIO_PATH)
 
 
 def _session_dir(data_dir: Path) -> Path:

@@ -49,7 +49,7 @@ import httpx  # noqa: E402
 import pytest  # noqa: E402
 
 from hub import clock, db  # noqa: E402
-from hub.api.app import create_api_app  # noqa: E402
+from hub.api.app import create_api_app, served  # noqa: E402
 from hub.config import settings  # noqa: E402
 from hub.realtime.redis import async_redis  # noqa: E402
 from tests.contexts import close_context  # noqa: E402
@@ -236,7 +236,7 @@ async def browser():
 @pytest.fixture
 async def api(live):
     """The REST API in this process, as a POS or integrator calls it."""
-    transport = httpx.ASGITransport(app=create_api_app())
+    transport = httpx.ASGITransport(app=served(create_api_app()))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
 

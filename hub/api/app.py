@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.types import ASGIApp
 
 from hub.api import include_routes, problems
 from hub.api.edge import RequestEdge
+from hub.api.scan_lane import ScanLane
 
 
 def create_api_app() -> FastAPI:
@@ -27,3 +29,9 @@ def create_api_app() -> FastAPI:
     include_routes(app)
     app.add_middleware(RequestEdge)
     return app
+
+
+def served(app: FastAPI) -> ASGIApp:
+    """The API as the server runs it: a scan, the request every till repeats, is answered ahead
+    of the middleware that every other request passes (hub.api.scan_lane)."""
+    return ScanLane(app)

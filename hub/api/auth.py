@@ -10,13 +10,16 @@ from hub.runtime import runtime
 
 
 async def api_key(request: Request) -> ApiKey:
-    header = request.headers.get("authorization", "")
-    scheme, _, plain = header.partition(" ")
+    return await key_from(request.headers.get("authorization", ""), request.client.host if request.client else None)
+
+
+async def key_from(authorization: str, client: str | None) -> ApiKey:
+    """The API key of a request's `Authorization` header; each client address is rate limited."""
+    scheme, _, plain = authorization.partition(" ")
     if scheme.lower() != "bearer" or not plain:
         raise Unauthorized("Send your API key as `Authorization: Bearer <key>`.")
     rt = runtime()
-    client = request.client.host if request.client else "unknown"
-    await ratelimit.hit(rt.redis, rt.settings.redis_prefix, f"api:{client}", limit=3000, window=60)
+    await ratelimit.hit(rt.redis, rt.settings.redis_prefix, f"api:{client or 'unknown'}", limit=3000, window=60)
     return await authenticate_api_key(plain.strip())
 
 

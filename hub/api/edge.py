@@ -66,6 +66,53 @@ def _control_in_url(scope: dict) -> bool:
     return bool(_CONTROL.search(unquote_to_bytes(path)) or _CONTROL.search(unquote_to_bytes(scope["query_string"])))
 
 
+class Refused(Exception):
+    """A request the edge answers itself, before any route sees it."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    async def answer(self, send: Any) -> None:
+        await _answer(send, self.status, self.code, self.message)
+
+
+def check_head(scope: dict, limit: int) -> bool:
+    """Raises Refused for a URL with control characters or a declared body over `limit`;
+    True when the body's length is declared (the server then holds it to that length)."""
+    if _control_in_url(scope):
+        raise Refused(400, "invalid_input", "The URL contains control characters.")
+    declared = dict(scope.get("headers") or []).get(b"content-length")
+    if declared is None:
+        return False
+    if not declared.isdigit():
+        raise Refused(400, "invalid_input", "The Content-Length header is not a number.")
+    if int(declared) > limit:
+        raise _too_large(limit)
+    return True
+
+
+async def read_within(receive: Any, limit: int) -> bytes:
+    """The whole body, or Refused after at most `limit` bytes when it is longer."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _too_large(limit: int) -> Refused:
+    return Refused(413, "payload_too_large", f"The request body is larger than {_describe(limit)}.")
+
+
 class RequestEdge:
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -74,42 +121,23 @@ class RequestEdge:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if _control_in_url(scope):
-            await _answer(send, 400, "invalid_input", "The URL contains control characters.")
+        try:
+            limit = limit_for(scope["path"])
+            if check_head(scope, limit):
+                await self.app(scope, receive, send)
+                return
+            # Chunked: read at most `limit` bytes, then hand the app what was read.
+            body = await read_within(receive, limit)
+        except Refused as refused:
+            await refused.answer(send)
             return
-        limit = limit_for(scope["path"])
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None:
-            if not declared.isdigit():
-                await _answer(send, 400, "invalid_input", "The Content-Length header is not a number.")
-                return
-            if int(declared) > limit:
-                await _answer(send, 413, "payload_too_large", f"The request body is larger than {_describe(limit)}.")
-                return
-            # The server holds a body to its declared length: nothing more to count.
-            await self.app(scope, receive, send)
-            return
-        # Chunked: read at most `limit` bytes, then hand the app what was read.
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            size += len(message.get("body", b""))
-            if size > limit:
-                await _answer(send, 413, "payload_too_large", f"The request body is larger than {_describe(limit)}.")
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
         replayed = False
 
         async def replay() -> dict:
             nonlocal replayed
             if not replayed:
                 replayed = True
-                return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+                return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
         await self.app(scope, replay, send)

@@ -48,9 +48,9 @@ class ScanOut(BaseModel):
 _PLAIN = ("stamped", "reward")
 
 
-@router.post("/scans", response_model=ScanOut)
-async def create_scan(body: ScanIn, key: Annotated[ApiKey, Depends(api_key)]) -> Any:
-    """Stamp a card code or redeem a voucher code, exactly once per idempotency key."""
+async def scan_answer(key: ApiKey, body: ScanIn) -> JSONResponse:
+    """A scan's answer, the same whichever way the request came in (hub.api.scan_lane or the
+    route below)."""
     require(key, "stamp")
     async with admission.slot():
         result = await scan(
@@ -60,7 +60,16 @@ async def create_scan(body: ScanIn, key: Annotated[ApiKey, Depends(api_key)]) ->
             idempotency_key=body.idempotency_key,
             via="api",
         )
-    return JSONResponse(result.as_dict()) if result.outcome in _PLAIN else result.as_dict()
+    answer = result.as_dict()
+    if result.outcome not in _PLAIN:
+        answer = ScanOut.model_validate(answer).model_dump(mode="json")
+    return JSONResponse(answer)
+
+
+@router.post("/scans", response_model=ScanOut)
+async def create_scan(body: ScanIn, key: Annotated[ApiKey, Depends(api_key)]) -> Any:
+    """Stamp a card code or redeem a voucher code, exactly once per idempotency key."""
+    return await scan_answer(key, body)
 
 
 @router.post("/redemptions", response_model=ScanOut)
