@@ -25,6 +25,7 @@ from hub.errors import DomainError
 from hub.realtime.access import LiveAccess, subject
 from hub.realtime.bus import EventBus
 from hub.realtime.events import INTERNAL_TYPES, for_room, rooms
+from hub.realtime.heartbeats import SocketServer
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def create_socket_server(
     access: LiveAccess | None = None,
 ) -> socketio.AsyncServer:
     manager = socketio.AsyncRedisManager(redis_url, channel=channel)
-    sio = socketio.AsyncServer(async_mode="asgi", client_manager=manager, cors_allowed_origins="*")
+    sio = SocketServer(async_mode="asgi", client_manager=manager, cors_allowed_origins="*")
     releases: dict[str, Callable[[], None]] = {}
 
     @sio.event
