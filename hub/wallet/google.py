@@ -168,7 +168,10 @@ class GoogleWalletClient:
     # -- REST --------------------------------------------------------------------------
     async def _send(self, method: str, url: str, *, authorized: bool = True, **kwargs: Any) -> httpx.Response:
         last: GoogleApiError | None = None
-        for attempt in range(1, self.attempts + 1):
+        stale_token_replaced = False
+        attempt = 0
+        while attempt < self.attempts:
+            attempt += 1
             headers = {"authorization": f"Bearer {await self.access_token()}"} if authorized else {}
             try:
                 response = await self._http.request(method, url, headers=headers, **kwargs)
@@ -180,6 +183,12 @@ class GoogleWalletClient:
                 if response.status_code == 401 and authorized:
                     self._token = None  # revoked or expired early: fetch a new one and retry
                     last = GoogleApiError(401, response.text[:200], transient=True)
+                    if not stale_token_replaced:
+                        # A token held from earlier is not a failed attempt: a client allowed
+                        # one attempt (a customer waiting on a click) asks again at once.
+                        stale_token_replaced = True
+                        attempt -= 1
+                        continue
                 else:
                     transient = response.status_code == 429 or response.status_code >= 500
                     last = GoogleApiError(response.status_code, response.text[:200], transient=transient)

@@ -100,6 +100,18 @@ async def test_a_revoked_access_token_is_replaced_and_the_call_retried(api, wall
     assert [r for r in wallet.google.rejected if r[2].startswith("Request is missing")]
 
 
+async def test_a_save_click_after_the_token_was_revoked_still_creates_the_object(api, wallet, shop):
+    # The save link's client tries once (a customer is waiting); a token it held from an
+    # earlier click is replaced at once instead of counting as that one try.
+    first = await new_card(shop)
+    await save(api, first)
+    assert google.object_id(wallet_config().google, first.id, first.number) in wallet.google.objects
+    wallet.google.tokens.clear()
+    second = await new_card(shop)
+    await save(api, second)
+    assert google.object_id(wallet_config().google, second.id, second.number) in wallet.google.objects
+
+
 async def test_server_errors_are_retried(api, wallet, shop):
     card = await new_card(shop)
     await save(api, card)
